@@ -1,0 +1,144 @@
+import CZstd
+
+/// Compresses events one frame at a time, reusing one `ZSTD_CCtx`: creating a context
+/// allocates hundreds of KiB, far more than the ~400-byte events it compresses.
+///
+/// One per thread: a context holds per-frame state, so it is deliberately not Sendable.
+final class ZstdCompressor {
+    private let cctx: OpaquePointer
+    /// The dictionary the context references. Holding it keeps its CDict alive for as long
+    /// as the context points at it, and lets a run of events with the same dictionary skip
+    /// re-referencing it.
+    private var referenced: CompressionDictionary?
+
+    init(level: Int32 = 3) {
+        // Only fails when malloc does; the caller could not go on either way.
+        guard let cctx = ZSTD_createCCtx() else { fatalError("ZSTD_createCCtx: out of memory") }
+        self.cctx = cctx
+        // The size is declared so decompression can allocate exactly once and reject an
+        // oversized record before decoding it. The checksum and dictID would add up to 8
+        // bytes to every ~400-byte event; the record layer stores our own dictionary id.
+        // libzstd clamps the level and the flags are in range, so none of these can fail.
+        do {
+            try zstdCheck(ZSTD_CCtx_setParameter(cctx, ZSTD_c_compressionLevel, level), "ZSTD_c_compressionLevel")
+            try zstdCheck(ZSTD_CCtx_setParameter(cctx, ZSTD_c_contentSizeFlag, 1), "ZSTD_c_contentSizeFlag")
+            try zstdCheck(ZSTD_CCtx_setParameter(cctx, ZSTD_c_checksumFlag, 0), "ZSTD_c_checksumFlag")
+            try zstdCheck(ZSTD_CCtx_setParameter(cctx, ZSTD_c_dictIDFlag, 0), "ZSTD_c_dictIDFlag")
+        } catch {
+            ZSTD_freeCCtx(cctx)
+            preconditionFailure(error.description)
+        }
+    }
+
+    deinit {
+        ZSTD_freeCCtx(cctx)
+    }
+
+    /// Appends one zstd frame for `source` to `output` (never clears `output`), so a batch
+    /// of records can be laid out in one buffer. The frame declares its content size and
+    /// carries neither checksum nor dictID. With a dictionary, the level is the one the
+    /// dictionary was prepared with.
+    func compress(
+        _ source: UnsafeRawBufferPointer, dictionary: CompressionDictionary?,
+        appendingTo output: inout [UInt8]
+    ) throws(ZstdError) {
+        if dictionary !== referenced {
+            // libzstd refuses a new dictionary while a frame is open, which is where a
+            // failed call leaves the context; a session reset keeps the parameters.
+            try zstdCheck(ZSTD_CCtx_reset(cctx, ZSTD_reset_session_only), "ZSTD_CCtx_reset")
+            // A nil CDict puts the context back into no-dictionary mode.
+            try zstdCheck(ZSTD_CCtx_refCDict(cctx, dictionary?.cdict), "ZSTD_CCtx_refCDict")
+            referenced = dictionary
+        }
+        let bound = ZSTD_compressBound(source.count)
+        if let code = zstdErrorCode(bound) {
+            throw ZstdError(
+                operation: "ZSTD_compressBound", code: code,
+                description: "an event of \(source.count) bytes is larger than zstd can compress in one "
+                    + "frame: split it into smaller events")
+        }
+        // With ZSTD_compressBound bytes of room the frame always fits, so libzstd writes
+        // straight into the array's spare capacity and only the written bytes are kept.
+        let cctx = self.cctx
+        var result = 0
+        output.append(addingCapacity: bound) { span in
+            span.withUnsafeMutableBufferPointer { buffer, initialized in
+                result = ZSTD_compress2(cctx, buffer.baseAddress, buffer.count, source.baseAddress, source.count)
+                initialized = ZSTD_isError(result) != 0 ? 0 : result
+            }
+        }
+        if let code = zstdErrorCode(result) {
+            throw ZstdError(
+                operation: "ZSTD_compress2", code: code,
+                description: "compressing an event of \(source.count) bytes failed: \(zstdErrorName(result)); "
+                    + "this is a bug in tribelog or libzstd: report it")
+        }
+    }
+}
+
+/// Decompresses frames written by `ZstdCompressor`, reusing one `ZSTD_DCtx`.
+///
+/// One per thread, like the compressor.
+final class ZstdDecompressor {
+    private let dctx: OpaquePointer
+
+    /// Values of libzstd's ZSTD_CONTENTSIZE_UNKNOWN and ZSTD_CONTENTSIZE_ERROR macros,
+    /// which are expressions Swift does not import.
+    private static let contentSizeUnknown = UInt64.max
+    private static let contentSizeError = UInt64.max - 1
+
+    init() {
+        // Only fails when malloc does; the caller could not go on either way.
+        guard let dctx = ZSTD_createDCtx() else { fatalError("ZSTD_createDCtx: out of memory") }
+        self.dctx = dctx
+    }
+
+    deinit {
+        ZSTD_freeDCtx(dctx)
+    }
+
+    /// Replaces the contents of `output` with the decompressed frame, reusing its capacity.
+    ///
+    /// The size the frame declares is checked before anything is allocated, so a damaged
+    /// header cannot make us reserve gigabytes. Frames carry no dictID, so libzstd cannot
+    /// tell a wrong dictionary from the right one: the caller picks it by our stored id,
+    /// and a mismatch shows up as a decoding error or, rarely, as wrong bytes that the
+    /// record layer's own integrity check must catch (frames carry no checksum either).
+    func decompress(
+        _ frame: UnsafeRawBufferPointer, dictionary: CompressionDictionary?,
+        into output: inout [UInt8], maxSize: Int = 16 << 20
+    ) throws(ZstdError) {
+        output.removeAll(keepingCapacity: true)
+        let declared = ZSTD_getFrameContentSize(frame.baseAddress, frame.count)
+        switch declared {
+        case Self.contentSizeError:
+            throw .damaged("ZSTD_getFrameContentSize", "no valid zstd frame header in \(frame.count) bytes")
+        case Self.contentSizeUnknown:
+            throw .damaged("ZSTD_getFrameContentSize", "the frame does not declare its decompressed size")
+        case let size where maxSize < 0 || size > UInt64(maxSize):
+            throw .damaged("ZSTD_getFrameContentSize", "the frame declares \(size) bytes, over the \(maxSize)-byte limit")
+        default:
+            break
+        }
+        let size = Int(declared)
+        // The exact declared size is all libzstd may write; a frame that decodes to
+        // anything else is an error inside libzstd, so no bytes past it are ever kept.
+        let dctx = self.dctx
+        let ddict = dictionary?.ddict
+        var result = 0
+        output.append(addingCapacity: size) { span in
+            span.withUnsafeMutableBufferPointer { buffer, initialized in
+                result = ZSTD_decompress_usingDDict(
+                    dctx, buffer.baseAddress, buffer.count, frame.baseAddress, frame.count, ddict)
+                initialized = ZSTD_isError(result) != 0 ? 0 : result
+            }
+        }
+        if let code = zstdErrorCode(result) {
+            throw .damaged("ZSTD_decompress_usingDDict", code: code, zstdErrorName(result))
+        }
+        guard result == size else {
+            output.removeAll(keepingCapacity: true)
+            throw .damaged("ZSTD_decompress_usingDDict", "the frame declares \(size) bytes but holds \(result)")
+        }
+    }
+}
