@@ -1,0 +1,146 @@
+import CLMDB
+import Foundation
+import Glibc
+import Logging
+
+extension EventStore {
+    convenience init(directory: URL, options: EventStoreOptions) throws {
+        let folder = DataFolder(root: directory)
+        try folder.prepare(readOnly: options.readOnly)
+        let lock = options.readOnly ? -1 : try folder.lockForWriting()
+        do {
+            try self.init(folder: folder, options: options, lock: lock)
+        } catch {
+            if lock >= 0 { Glibc.close(lock) }
+            throw error
+        }
+    }
+
+    private convenience init(folder: DataFolder, options: EventStoreOptions, lock: Int32) throws {
+        var envOptions = LMDBEnvironment.Options()
+        envOptions.readOnly = options.readOnly
+        envOptions.noSync = options.durability == .noSync
+        envOptions.initialMapSize = options.initialMapSize
+        let logEnv = try LMDBEnvironment(path: folder.log, options: envOptions, logger: options.logger)
+        let logDatabases = try LogDatabases(logEnv, create: !options.readOnly)
+        let (head, chain) = try Self.checkFormat(logEnv, logDatabases, readOnly: options.readOnly)
+        let indexEnv = try LMDBEnvironment(path: folder.index, options: envOptions, logger: options.logger)
+        let indexDatabases = try IndexDatabases(indexEnv, create: !options.readOnly)
+
+        let dictionaries = DictionaryRegistry()
+        try logEnv.read { txn in
+            try txn.withCursor(logDatabases.dictionaries) { cursor in
+                var entry = try cursor.first()
+                while let (key, value) = entry {
+                    guard let id = BigEndian.uint32(key) else { throw DataFolderError("damaged dictionary key in \(folder.log)") }
+                    dictionaries.install(try CompressionDictionary(id: id, bytes: Array(value)))
+                    entry = try cursor.next()
+                }
+            }
+        }
+        let codec = RecordCodec(dictionaries: dictionaries)
+        let reader = LogReader(env: logEnv, databases: logDatabases, codec: codec)
+        var state = try Self.loadHeads(indexEnv, indexDatabases)
+        let checkpoint = try indexEnv.read { try QueryEngine.checkpoint($0, indexDatabases) }
+        guard checkpoint <= head else {
+            throw DataFolderError("the index in \(folder.index) is ahead of the log (\(checkpoint) > \(head)): the log was replaced; delete \(folder.index) and reopen to rebuild it")
+        }
+        let tail = TailIndex(indexedUpTo: checkpoint)
+        // Replay what the indexer has not written yet into the tail and the writer state.
+        var from = checkpoint + 1
+        while from <= head {
+            let events = try reader.events(from: from, limit: 8_192)
+            guard let last = events.last else { break }
+            tail.append(events.map { TailIndex.Entry(position: $0.position, id: $0.id, stream: $0.stream, type: $0.type, tags: $0.tags) })
+            for event in events {
+                state.record(position: event.position, stream: event.stream, version: event.streamVersion, type: event.type, tags: event.tags)
+            }
+            from = last.position + 1
+        }
+        state.head = head
+        state.chain = chain
+
+        let queries = QueryEngine(log: reader, indexEnv: indexEnv, index: indexDatabases, tail: tail)
+        let notifier = CommitNotifier(head: head)
+        let indexer = Indexer(log: reader, env: indexEnv, index: indexDatabases, tail: tail,
+                              batchSize: options.indexBatchSize, logger: options.logger)
+        let training = options.readOnly ? nil : DictionaryTraining(reader: reader, registry: dictionaries, options: options)
+        let writer: LogWriter? = options.readOnly ? nil : LogWriter(
+            env: logEnv, databases: logDatabases, state: state, tail: tail, queries: queries, dictionaries: dictionaries,
+            idLookup: { [indexEnv] id in
+                try indexEnv.read { txn in
+                    try withUnsafeBytes(of: id.uuid) { key in
+                        guard let raw = try txn.get(indexDatabases.ids, key: key) else { return nil }
+                        var r = ByteReader(raw)
+                        return try r.readVarint("indexed position")
+                    }
+                }
+            },
+            onCommit: { [notifier, indexer] head in
+                notifier.publish(head: head)
+                indexer.notify()
+                training?.considerTraining(head: head)
+            },
+            logger: options.logger)
+        training?.deliver = { [weak writer] dictionary in writer?.offer(dictionary) }
+        self.init(options: options, folder: folder, logEnv: logEnv, logDatabases: logDatabases, indexEnv: indexEnv,
+                  indexDatabases: indexDatabases, codec: codec, tail: tail, queries: queries, reader: reader,
+                  notifier: notifier, indexer: indexer, writer: writer, training: training, lockDescriptor: lock)
+        if options.automaticIndexing && !options.readOnly {
+            indexer.start { [notifier] in notifier.head }
+            indexer.notify()
+        }
+        training?.considerTraining(head: head)
+    }
+
+    /// Reads head and chain; stamps the format into a new log; refuses foreign or newer ones.
+    private static func checkFormat(_ env: LMDBEnvironment, _ dbs: LogDatabases, readOnly: Bool) throws -> (Position, [UInt8]) {
+        let found: (format: UInt8?, events: Int, head: Position, chain: [UInt8]) = try env.read { txn in
+            let format = try txn.get(dbs.meta, key: MetaKey.format).flatMap { $0.first }
+            let head = try txn.get(dbs.meta, key: MetaKey.head).flatMap(BigEndian.uint64) ?? 0
+            let chain = try txn.get(dbs.meta, key: MetaKey.chain).map(Array.init) ?? HashChain.genesis
+            return (format, try txn.entryCount(dbs.events), head, chain)
+        }
+        switch found.format {
+        case MetaKey.currentFormat?:
+            return (found.head, found.chain)
+        case let other?:
+            throw DataFolderError("\(env.path) has log format \(other); this tribelog reads format \(MetaKey.currentFormat): use a newer tribelog")
+        case nil where found.events == 0 && !readOnly:
+            try env.write { txn in try txn.put(dbs.meta, key: MetaKey.format, value: [MetaKey.currentFormat]) }
+            return (0, HashChain.genesis)
+        case nil:
+            throw DataFolderError("\(env.path) holds an LMDB database that is not a Tribelog log (no format mark): choose another --data folder")
+        }
+    }
+
+    private static func loadHeads(_ env: LMDBEnvironment, _ dbs: IndexDatabases) throws -> WriterState {
+        var state = WriterState()
+        try env.read { txn in
+            try txn.withCursor(dbs.heads) { cursor in
+                var entry = try cursor.first()
+                while let (key, value) = entry {
+                    var r = ByteReader(value)
+                    let name = String(decoding: key.dropFirst(), as: UTF8.self)
+                    switch PostingKind(rawValue: key.first ?? 0) {
+                    case .stream?:
+                        state.streams[name] = try r.readVarint("stream version")
+                    case .tag?:
+                        state.tagLast[name] = try r.readVarint("tag head")
+                    case .type?:
+                        state.typeLast[name] = try r.readVarint("type head")
+                    case .typeTag?:
+                        let parts = key.dropFirst().split(separator: 0, maxSplits: 1, omittingEmptySubsequences: false)
+                        guard parts.count == 2 else { throw RecordDecodingError.malformed("type+tag head", "no separator") }
+                        let typeTag = TypeTag(type: String(decoding: parts[0], as: UTF8.self), tag: String(decoding: parts[1], as: UTF8.self))
+                        state.typeTagLast[typeTag] = try r.readVarint("type+tag head")
+                    case nil:
+                        throw RecordDecodingError.malformed("index head", "unknown kind \(key.first ?? 0)")
+                    }
+                    entry = try cursor.next()
+                }
+            }
+        }
+        return state
+    }
+}

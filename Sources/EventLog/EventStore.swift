@@ -1,0 +1,141 @@
+import Foundation
+import Glibc
+import Logging
+import Synchronization
+
+/// The event log: append with expected versions or DCB conditions (group-committed,
+/// durable when acknowledged), read by position, stream or query, and subscribe.
+public final class EventStore: Sendable {
+    public let options: EventStoreOptions
+    let folder: DataFolder
+    let logEnv: LMDBEnvironment
+    let logDatabases: LogDatabases
+    let indexEnv: LMDBEnvironment
+    let indexDatabases: IndexDatabases
+    let codec: RecordCodec
+    let tail: TailIndex
+    let queries: QueryEngine
+    let reader: LogReader
+    let notifier: CommitNotifier
+    let indexer: Indexer
+    let writer: LogWriter?
+    let training: DictionaryTraining?
+    private let lockDescriptor: Int32
+    private let closed = Mutex(false)
+
+    init(options: EventStoreOptions, folder: DataFolder, logEnv: LMDBEnvironment, logDatabases: LogDatabases,
+         indexEnv: LMDBEnvironment, indexDatabases: IndexDatabases, codec: RecordCodec, tail: TailIndex,
+         queries: QueryEngine, reader: LogReader, notifier: CommitNotifier, indexer: Indexer, writer: LogWriter?,
+         training: DictionaryTraining?, lockDescriptor: Int32) {
+        self.options = options
+        self.folder = folder
+        self.logEnv = logEnv
+        self.logDatabases = logDatabases
+        self.indexEnv = indexEnv
+        self.indexDatabases = indexDatabases
+        self.codec = codec
+        self.tail = tail
+        self.queries = queries
+        self.reader = reader
+        self.notifier = notifier
+        self.indexer = indexer
+        self.writer = writer
+        self.training = training
+        self.lockDescriptor = lockDescriptor
+    }
+
+    /// Opens (creating if needed) the log in `directory`.
+    public static func open(directory: URL, options: EventStoreOptions = EventStoreOptions()) throws -> EventStore {
+        try EventStore(directory: directory, options: options)
+    }
+
+    /// The last committed position (0 for an empty log).
+    public var head: Position { notifier.head }
+
+    /// Appends `events` to `stream` atomically. Returns once they are durable (unless the
+    /// store was opened with `.noSync`). Throws `AppendConflict` if `expected` or
+    /// `condition` does not hold, `InvalidAppend` for bad input; either way nothing is written.
+    public func append(_ events: [NewEvent], to stream: String, expected: ExpectedVersion = .any,
+                       condition: AppendCondition? = nil) async throws -> AppendResult {
+        guard let writer else {
+            throw EventStoreUnavailable(description: "the event store was opened read-only: open it for writing to append")
+        }
+        try AppendValidation.check(events, stream: stream)
+        let now = Timestamp.now()
+        let prepared = try events.map { try codec.prepare($0, stream: stream, recordedAt: $0.recordedAt ?? now) }
+        let (known, checkedUpTo) = try indexedPositions(of: events.map(\.id))
+        return try await withCheckedThrowingContinuation { continuation in
+            writer.submit(AppendRequest(stream: stream, events: prepared, expected: expected, condition: condition,
+                                        knownPositions: known, idsCheckedUpTo: checkedUpTo, continuation: continuation))
+        }
+    }
+
+    /// Up to `limit` events from position `from` on.
+    public func read(from: Position = 1, limit: Int = 1_000) throws -> [RecordedEvent] {
+        try reader.events(from: from, limit: limit)
+    }
+
+    /// The stream's events from version `fromVersion` on.
+    public func read(stream: String, fromVersion: UInt64 = 1, limit: Int = .max) throws -> [RecordedEvent] {
+        let positions = try queries.positions(ofStream: stream, after: 0)
+        let start = Int(min(UInt64(positions.count), max(fromVersion, 1) - 1))
+        return try reader.events(at: positions[start...].prefix(limit))
+    }
+
+    /// Events after `after` that match `query`, in log order.
+    public func read(matching query: Query, after: Position = 0, limit: Int = .max) throws -> [RecordedEvent] {
+        if query.items.isEmpty { return try reader.events(from: after + 1, limit: limit) }
+        return try reader.events(at: try queries.positions(matching: query, after: after).prefix(limit))
+    }
+
+    /// Where the event with this id is stored, if it is.
+    public func position(of id: UUID) throws -> Position? {
+        if let position = tail.position(of: id) { return position }
+        return try indexedPositions(of: [id]).positions[0] ?? tail.position(of: id)
+    }
+
+    /// Every event from `position` on: first those stored, then each new one as it is
+    /// committed, with no gap and no duplicate. Ends when the store closes.
+    public func subscribe(from position: Position = 1) -> EventSubscription {
+        EventSubscription(store: self, next: max(position, 1))
+    }
+
+    /// The position up to which the stored index is written.
+    public var indexedPosition: Position { indexer.checkpoint }
+
+    /// Brings the index up to the head now; returns how many events it indexed.
+    @discardableResult
+    public func indexNow() throws -> Int { try indexer.catchUp(to: head) }
+
+    /// Finishes queued appends, stops the indexer and closes the files.
+    public func close() {
+        guard closed.withLock({ c -> Bool in defer { c = true }; return !c }) else { return }
+        writer?.close()
+        indexer.stop()
+        training?.wait()
+        notifier.close()
+        if options.durability == .noSync && !options.readOnly { try? logEnv.sync(); try? indexEnv.sync() }
+        if lockDescriptor >= 0 { Glibc.close(lockDescriptor) }
+    }
+
+    deinit { close() }
+
+    /// The raw stored value at a position (for tamper tests and tools).
+    public func storedRecord(at position: Position) throws -> [UInt8]? {
+        try logEnv.read { txn in try txn.get(logDatabases.events, key: BigEndian.bytes(position)).map(Array.init) }
+    }
+
+    func indexedPositions(of ids: [UUID]) throws -> (positions: [Position?], checkpoint: Position) {
+        try indexEnv.read { txn in
+            let checkpoint = try QueryEngine.checkpoint(txn, indexDatabases)
+            let positions = try ids.map { id -> Position? in
+                try withUnsafeBytes(of: id.uuid) { key in
+                    guard let raw = try txn.get(indexDatabases.ids, key: key) else { return nil }
+                    var reader = ByteReader(raw)
+                    return try reader.readVarint("indexed position")
+                }
+            }
+            return (positions, checkpoint)
+        }
+    }
+}

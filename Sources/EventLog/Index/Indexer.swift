@@ -1,0 +1,105 @@
+import CLMDB
+import Dispatch
+import Foundation
+import Logging
+import Synchronization
+
+/// Follows the log like a projection and writes posting blocks, ids and heads to the
+/// `index` environment in large batches, with its checkpoint in the same transaction.
+final class Indexer: @unchecked Sendable {
+    private let log: LogReader
+    private let env: LMDBEnvironment
+    private let index: IndexDatabases
+    private let tail: TailIndex
+    private let logger: Logger
+    private let batchSize: Int
+    /// One run at a time, whether from the background loop or a caller.
+    private let runLock = NSLock()
+    private let wake = DispatchSemaphore(value: 0)
+    private let control = Mutex<(running: Bool, stopped: Bool, failure: String?)>((false, false, nil))
+    private let finished = DispatchSemaphore(value: 0)
+
+    init(log: LogReader, env: LMDBEnvironment, index: IndexDatabases, tail: TailIndex, batchSize: Int, logger: Logger) {
+        self.log = log
+        self.env = env
+        self.index = index
+        self.tail = tail
+        self.batchSize = batchSize
+        self.logger = logger
+    }
+
+    var checkpoint: Position {
+        (try? env.read { try QueryEngine.checkpoint($0, index) }) ?? 0
+    }
+
+    /// Indexes everything committed up to `head`; returns how many events it indexed.
+    @discardableResult
+    func catchUp(to head: Position) throws -> Int {
+        try runLock.withLock {
+            var done = 0
+            var from = try env.read { try QueryEngine.checkpoint($0, index) } + 1
+            while from <= head {
+                let count = try indexRange(from: from, upTo: min(head, from + Position(batchSize) - 1))
+                if count == 0 { break }
+                done += count
+                from += Position(count)
+            }
+            return done
+        }
+    }
+
+    private func indexRange(from: Position, upTo: Position) throws -> Int {
+        var batch = IndexBatch()
+        try log.env.read { txn in
+            try txn.withCursor(log.databases.events) { cursor in
+                var entry = try cursor.seek(atLeast: BigEndian.bytes(from))
+                while let (key, value) = entry {
+                    let position = try LogReader.position(key)
+                    if position > upTo { break }
+                    let (header, version) = try log.codec.decodeHeader(value, position: position)
+                    batch.add(position: position, header: header, streamVersion: version)
+                    entry = try cursor.next()
+                }
+            }
+        }
+        guard batch.last >= from else { return 0 }
+        try env.write { txn in try batch.write(txn, index) }
+        tail.prune(upTo: batch.last)
+        return Int(batch.last - from + 1)
+    }
+
+    /// Starts following the log in the background; `notify` after each commit.
+    func start(head: @escaping @Sendable () -> Position) {
+        control.withLock { $0.running = true }
+        Thread.detachNewThread { [self] in
+            while !control.withLock({ $0.stopped }) {
+                _ = wake.wait(timeout: .now() + .milliseconds(200))
+                // Let a burst of commits gather so batches stay large.
+                if control.withLock({ $0.stopped }) { break }
+                usleep(2_000)
+                do {
+                    try catchUp(to: head())
+                } catch {
+                    logger.error("indexer stopped", metadata: ["error": "\(error)"])
+                    control.withLock { $0.failure = "\(error)" }
+                    break
+                }
+            }
+            finished.signal()
+        }
+    }
+
+    func notify() { wake.signal() }
+
+    func stop() {
+        let wasRunning = control.withLock { c -> Bool in
+            c.stopped = true
+            return c.running
+        }
+        guard wasRunning else { return }
+        wake.signal()
+        finished.wait()
+    }
+
+    var failure: String? { control.withLock { $0.failure } }
+}

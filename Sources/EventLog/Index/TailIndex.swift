@@ -1,0 +1,84 @@
+import Foundation
+import Synchronization
+
+/// The committed events the indexer has not written yet, kept in memory so that reads
+/// and append conditions never miss a committed event. The indexer prunes it as its
+/// checkpoint advances.
+final class TailIndex: Sendable {
+    struct Entry: Sendable {
+        let position: Position
+        let id: UUID
+        let stream: String
+        let type: String
+        let tags: [String]
+    }
+
+    struct Snapshot {
+        /// Every entry after this position is in `entries`; at or before it, the index has it.
+        var indexedUpTo: Position
+        var entries: ArraySlice<Entry>
+    }
+
+    private struct State {
+        var entries: [Entry] = []
+        var indexedUpTo: Position = 0
+        var ids: [UUID: Position] = [:]
+    }
+
+    private let state: Mutex<State>
+
+    init(indexedUpTo: Position) {
+        state = Mutex(State(indexedUpTo: indexedUpTo))
+    }
+
+    func append(_ new: [Entry]) {
+        state.withLock { s in
+            s.entries.append(contentsOf: new)
+            for entry in new { s.ids[entry.id] = entry.position }
+        }
+    }
+
+    /// Drops the entries the index now holds.
+    func prune(upTo position: Position) {
+        state.withLock { s in
+            guard position > s.indexedUpTo else { return }
+            let cut = s.entries.partitioningIndex { $0.position > position }
+            for entry in s.entries[..<cut] { s.ids[entry.id] = nil }
+            s.entries.removeFirst(cut)
+            s.indexedUpTo = position
+        }
+    }
+
+    func position(of id: UUID) -> Position? {
+        state.withLock { $0.ids[id] }
+    }
+
+    func snapshot(after position: Position) -> Snapshot {
+        state.withLock { s in
+            let start = s.entries.partitioningIndex { $0.position > position }
+            return Snapshot(indexedUpTo: s.indexedUpTo, entries: s.entries[start...])
+        }
+    }
+
+    var count: Int { state.withLock { $0.entries.count } }
+}
+
+extension RandomAccessCollection {
+    /// The first index whose element satisfies `predicate`, for a collection in which
+    /// every element that satisfies it comes after every element that does not.
+    func partitioningIndex(where predicate: (Element) -> Bool) -> Index {
+        var low = startIndex
+        var count = self.count
+        while count > 0 {
+            let half = count / 2
+            let middle = index(low, offsetBy: half)
+            if predicate(self[middle]) {
+                count = half
+            } else {
+                low = index(after: middle)
+                count -= half + 1
+            }
+        }
+        return low
+    }
+}

@@ -1,0 +1,137 @@
+import CLMDB
+import Glibc
+import Logging
+
+/// One LMDB environment (a folder with data.mdb and lock.mdb). Every C call on it is
+/// wrapped here once; transactions are closure-scoped so none outlives its work.
+/// The map grows by itself: a write that hits MDB_MAP_FULL is rolled back, the map is
+/// doubled while no transaction of this process is open, and the write runs again.
+final class LMDBEnvironment: @unchecked Sendable {
+    struct Options: Sendable {
+        var readOnly = false
+        /// Skips fsync on commit. For tests and bulk import only: a crash may lose commits.
+        var noSync = false
+        var initialMapSize = 256 << 20
+        var maxDatabases: UInt32 = 8
+    }
+
+    let path: String
+    let options: Options
+    private let env: OpaquePointer
+    private let resizeLock = ReadWriteLock()
+    private let logger: Logger
+    private var mapSize: Int  // guarded by resizeLock (exclusive to change)
+
+    init(path: String, options: Options, logger: Logger) throws(LMDBError) {
+        self.path = path
+        self.options = options
+        self.logger = logger
+        var handle: OpaquePointer?
+        try check(mdb_env_create(&handle), "mdb_env_create", path: path)
+        guard let handle else { throw LMDBError(code: ENOMEM, operation: "mdb_env_create", path: path) }
+        env = handle
+        mapSize = options.initialMapSize
+        do {
+            try check(mdb_env_set_maxdbs(env, options.maxDatabases), "mdb_env_set_maxdbs", path: path)
+            try check(mdb_env_set_mapsize(env, mapSize), "mdb_env_set_mapsize", path: path)
+            try check(mdb_env_set_maxreaders(env, 256), "mdb_env_set_maxreaders", path: path)
+            var flags = UInt32(MDB_NOTLS)
+            if options.readOnly { flags |= UInt32(MDB_RDONLY) }
+            if options.noSync { flags |= UInt32(MDB_NOSYNC) }
+            try check(mdb_env_open(env, path, flags, 0o644), "mdb_env_open", path: path)
+            var info = MDB_envinfo()
+            mdb_env_info(env, &info)
+            mapSize = max(mapSize, info.me_mapsize)
+        } catch {
+            mdb_env_close(env)
+            throw error
+        }
+    }
+
+    deinit {
+        mdb_env_close(env)
+    }
+
+    /// Opens (or with `create`, creates) a named database. Handles stay valid for the
+    /// environment's lifetime.
+    func openDatabase(_ name: String, create: Bool, flags: Int32 = 0) throws -> MDB_dbi {
+        var dbi = MDB_dbi()
+        let body: (Transaction) throws -> Void = { txn in
+            let openFlags = UInt32(flags) | (create ? UInt32(MDB_CREATE) : 0)
+            try check(mdb_dbi_open(txn.handle, name, openFlags, &dbi), "mdb_dbi_open(\(name))", path: self.path)
+        }
+        if create && !options.readOnly { try write(body) } else { try read(body) }
+        return dbi
+    }
+
+    /// Runs `body` in a read-only transaction. Keep it short: readers pin old pages.
+    func read<T>(_ body: (Transaction) throws -> T) throws -> T {
+        while true {
+            do {
+                return try resizeLock.withShared {
+                    let txn = try begin(readOnly: true)
+                    defer { mdb_txn_abort(txn.handle) }
+                    return try body(txn)
+                }
+            } catch let error as LMDBError where error.isMapResized {
+                try adoptMapSizeOfOtherProcess()
+            }
+        }
+    }
+
+    /// Runs `body` in the write transaction and commits it. `body` may run more than once
+    /// (after the map grew), so it must derive everything it writes from its inputs.
+    func write<T>(_ body: (Transaction) throws -> T) throws -> T {
+        while true {
+            do {
+                return try resizeLock.withShared {
+                    let txn = try begin(readOnly: false)
+                    do {
+                        let result = try body(txn)
+                        try check(mdb_txn_commit(txn.handle), "mdb_txn_commit", path: path)
+                        return result
+                    } catch {
+                        // After a failed mdb_txn_commit the handle is already freed.
+                        if !((error as? LMDBError)?.operation == "mdb_txn_commit") { mdb_txn_abort(txn.handle) }
+                        throw error
+                    }
+                }
+            } catch let error as LMDBError where error.isMapFull {
+                try grow()
+            } catch let error as LMDBError where error.isMapResized {
+                try adoptMapSizeOfOtherProcess()
+            }
+        }
+    }
+
+    /// Flushes buffers to disk; needed after commits made with `noSync`.
+    func sync() throws(LMDBError) {
+        try check(mdb_env_sync(env, 1), "mdb_env_sync", path: path)
+    }
+
+    var currentMapSize: Int { resizeLock.withShared { mapSize } }
+
+    private func begin(readOnly: Bool) throws(LMDBError) -> Transaction {
+        var txn: OpaquePointer?
+        try check(mdb_txn_begin(env, nil, readOnly ? UInt32(MDB_RDONLY) : 0, &txn), "mdb_txn_begin", path: path)
+        return Transaction(handle: txn!, path: path)
+    }
+
+    private func grow() throws {
+        try resizeLock.withExclusive {
+            let newSize = mapSize * 2
+            try check(mdb_env_set_mapsize(env, newSize), "mdb_env_set_mapsize", path: path)
+            logger.info("map grown", metadata: ["path": "\(path)", "bytes": "\(newSize)"])
+            mapSize = newSize
+        }
+    }
+
+    private func adoptMapSizeOfOtherProcess() throws {
+        try resizeLock.withExclusive {
+            try check(mdb_env_set_mapsize(env, 0), "mdb_env_set_mapsize", path: path)
+            var info = MDB_envinfo()
+            mdb_env_info(env, &info)
+            mapSize = info.me_mapsize
+        }
+    }
+}

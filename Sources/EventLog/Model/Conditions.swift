@@ -1,0 +1,66 @@
+/// What a stream must look like for an append to go ahead.
+public enum ExpectedVersion: Sendable, Hashable {
+    /// No check.
+    case any
+    /// The stream must have no events yet.
+    case noStream
+    /// The stream's last event must have this version.
+    case exact(UInt64)
+}
+
+/// One alternative of a query: an event matches when its type is one of `types` (or
+/// `types` is empty) and it carries every tag in `tags`.
+public struct QueryItem: Sendable, Hashable {
+    public var types: [String]
+    public var tags: [String]
+
+    public init(types: [String] = [], tags: [String] = []) {
+        self.types = types
+        self.tags = tags
+    }
+
+    func matches(type: String, tags eventTags: [String]) -> Bool {
+        (types.isEmpty || types.contains(type)) && tags.allSatisfy(eventTags.contains)
+    }
+}
+
+/// Events matching any of the items. A query with no items matches every event.
+public struct Query: Sendable, Hashable {
+    public var items: [QueryItem]
+
+    public init(_ items: [QueryItem]) { self.items = items }
+
+    public static let all = Query([])
+
+    public static func tags(_ tags: String..., types: [String] = []) -> Query {
+        Query([QueryItem(types: types, tags: tags)])
+    }
+
+    func matches(type: String, tags: [String]) -> Bool {
+        items.isEmpty || items.contains { $0.matches(type: type, tags: tags) }
+    }
+}
+
+/// Dynamic consistency boundary: the append fails if any event after `after` matches
+/// the query, i.e. if what the caller decided on has changed since it read.
+public struct AppendCondition: Sendable, Hashable {
+    public var failIfEventsMatch: Query
+    /// The last position the caller had seen; nil means "any event at all conflicts".
+    public var after: Position?
+
+    public init(failIfEventsMatch: Query, after: Position?) {
+        self.failIfEventsMatch = failIfEventsMatch
+        self.after = after
+    }
+}
+
+/// The outcome of a successful append.
+public struct AppendResult: Sendable, Hashable {
+    /// One position per event, in the order given.
+    public var positions: [Position]
+    /// The stream's version after the append.
+    public var streamVersion: UInt64
+    /// True when every event id was already stored: nothing was written and the
+    /// original positions are returned.
+    public var alreadyStored: Bool
+}

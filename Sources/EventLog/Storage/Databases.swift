@@ -1,0 +1,68 @@
+import CLMDB
+
+/// The named databases of the `log` environment. Its write transaction touches only
+/// sequential keys: `events` (position → record, MDB_APPEND) and a few `meta` keys.
+struct LogDatabases {
+    let events: MDB_dbi
+    let meta: MDB_dbi
+    /// dictionary id (u32be) → zstd dictionary bytes; old ones are kept forever.
+    let dictionaries: MDB_dbi
+
+    init(_ env: LMDBEnvironment, create: Bool) throws {
+        events = try env.openDatabase("events", create: create)
+        meta = try env.openDatabase("meta", create: create)
+        dictionaries = try env.openDatabase("dictionaries", create: create)
+    }
+}
+
+/// The named databases of the `index` environment, written only by the indexer.
+struct IndexDatabases {
+    /// Posting blocks: kind byte · name · 0x00 · u64be first position → delta varints.
+    let postings: MDB_dbi
+    /// Event id (16 bytes) → varint position.
+    let ids: MDB_dbi
+    /// Last position per stream, tag, type and type+tag (what the writer needs to decide
+    /// conditions without reading postings), loaded on open.
+    let heads: MDB_dbi
+    let meta: MDB_dbi
+
+    init(_ env: LMDBEnvironment, create: Bool) throws {
+        postings = try env.openDatabase("postings", create: create)
+        ids = try env.openDatabase("ids", create: create)
+        heads = try env.openDatabase("heads", create: create)
+        meta = try env.openDatabase("meta", create: create)
+    }
+}
+
+/// Keys of the `meta` databases and the format they promise.
+enum MetaKey {
+    /// The data folder's format version; a folder without it is not Tribelog's.
+    static let format: [UInt8] = Array("format".utf8)
+    /// u64be: the last position written (log) or indexed (index).
+    static let head: [UInt8] = Array("head".utf8)
+    /// 32 bytes: chain(head).
+    static let chain: [UInt8] = Array("chain".utf8)
+    static let checkpoint: [UInt8] = Array("checkpoint".utf8)
+
+    static let currentFormat: UInt8 = 1
+}
+
+enum BigEndian {
+    static func bytes(_ value: UInt64) -> [UInt8] {
+        withUnsafeBytes(of: value.bigEndian) { Array($0) }
+    }
+
+    static func bytes(_ value: UInt32) -> [UInt8] {
+        withUnsafeBytes(of: value.bigEndian) { Array($0) }
+    }
+
+    static func uint64(_ raw: UnsafeRawBufferPointer) -> UInt64? {
+        guard raw.count == 8 else { return nil }
+        return raw.reduce(0) { $0 << 8 | UInt64($1) }
+    }
+
+    static func uint32(_ raw: UnsafeRawBufferPointer) -> UInt32? {
+        guard raw.count == 4 else { return nil }
+        return raw.reduce(0) { $0 << 8 | UInt32($1) }
+    }
+}

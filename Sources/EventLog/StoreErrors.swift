@@ -1,0 +1,49 @@
+import Foundation
+
+/// The data folder cannot be opened as a Tribelog log. Nothing in it was changed.
+public struct DataFolderError: Error, Sendable, CustomStringConvertible {
+    public let description: String
+
+    init(_ description: String) { self.description = description }
+}
+
+/// Checks an append before it reaches the writer, so bad input never costs a write.
+enum AppendValidation {
+    static let maxEventsPerAppend = 100_000
+    static let maxNameBytes = 256
+    static let maxTags = 64
+    static let maxPayloadBytes = 4 << 20
+
+    static func check(_ events: [NewEvent], stream: String) throws(InvalidAppend) {
+        guard !events.isEmpty else { throw InvalidAppend("an append needs at least one event") }
+        guard events.count <= maxEventsPerAppend else {
+            throw InvalidAppend("\(events.count) events in one append; at most \(maxEventsPerAppend): split it")
+        }
+        try name(stream, "stream name")
+        var ids = Set<UUID>()
+        for (index, event) in events.enumerated() {
+            try name(event.type, "event type of event \(index)")
+            guard event.tags.count <= maxTags else {
+                throw InvalidAppend("event \(index) has \(event.tags.count) tags; at most \(maxTags)")
+            }
+            for tag in event.tags { try name(tag, "tag of event \(index)") }
+            guard Set(event.tags).count == event.tags.count else {
+                throw InvalidAppend("event \(index) lists a tag twice: give each tag once")
+            }
+            guard event.payload.count <= maxPayloadBytes else {
+                throw InvalidAppend("event \(index) has a \(event.payload.count)-byte payload; at most \(maxPayloadBytes)")
+            }
+            guard ids.insert(event.id).inserted else {
+                throw InvalidAppend("event id \(event.id) appears twice in one append: give every event its own id")
+            }
+        }
+    }
+
+    private static func name(_ value: String, _ what: String) throws(InvalidAppend) {
+        let bytes = value.utf8.count
+        guard bytes > 0 else { throw InvalidAppend("\(what) is empty") }
+        guard bytes <= maxNameBytes else { throw InvalidAppend("\(what) is \(bytes) bytes long; at most \(maxNameBytes)") }
+        guard !value.utf8.contains(0) else { throw InvalidAppend("\(what) contains a NUL character") }
+    }
+}
+

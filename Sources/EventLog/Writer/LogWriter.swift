@@ -1,0 +1,240 @@
+import CLMDB
+import Dispatch
+import Foundation
+import Logging
+import Synchronization
+
+/// One append request waiting for the writer.
+struct AppendRequest: Sendable {
+    let stream: String
+    let events: [PreparedEvent]
+    let expected: ExpectedVersion
+    let condition: AppendCondition?
+    /// Positions of event ids the caller already found in the index, and the index
+    /// checkpoint at that moment (if the indexer moved on since, the writer looks again).
+    let knownPositions: [Position?]
+    let idsCheckedUpTo: Position
+    let continuation: CheckedContinuation<AppendResult, any Error>
+}
+
+/// The single serial writer with group commit: requests queue up while a batch is being
+/// committed; the next batch takes them all, decides each in order against the log plus
+/// the requests before it, writes the accepted ones in one transaction with one fsync,
+/// and only then resumes every caller. A rejected request never fails its neighbours.
+final class LogWriter: @unchecked Sendable {
+    private struct Queue {
+        var pending: [AppendRequest] = []
+        var draining = false
+        var closed: (any Error)?
+    }
+
+    private let queue = Mutex(Queue())
+    private let dispatch = DispatchQueue(label: "tribelog.log-writer", qos: .userInitiated)
+    private let env: LMDBEnvironment
+    private let databases: LogDatabases
+    private let tail: TailIndex
+    private let queries: QueryEngine
+    private let idLookup: @Sendable (UUID) throws -> Position?
+    private let onCommit: @Sendable (Position) -> Void
+    private let logger: Logger
+    /// Owned by the writer's dispatch queue.
+    private var state: WriterState
+    private let pendingDictionary = Mutex<CompressionDictionary?>(nil)
+    private let dictionaries: DictionaryRegistry
+
+    init(env: LMDBEnvironment, databases: LogDatabases, state: WriterState, tail: TailIndex,
+         queries: QueryEngine, dictionaries: DictionaryRegistry,
+         idLookup: @escaping @Sendable (UUID) throws -> Position?,
+         onCommit: @escaping @Sendable (Position) -> Void, logger: Logger) {
+        self.env = env
+        self.databases = databases
+        self.state = state
+        self.tail = tail
+        self.queries = queries
+        self.dictionaries = dictionaries
+        self.idLookup = idLookup
+        self.onCommit = onCommit
+        self.logger = logger
+    }
+
+    func submit(_ request: AppendRequest) {
+        let (start, refusal) = queue.withLock { q -> (Bool, (any Error)?) in
+            if let closed = q.closed { return (false, closed) }
+            q.pending.append(request)
+            if q.draining { return (false, nil) }
+            q.draining = true
+            return (true, nil)
+        }
+        if let refusal { request.continuation.resume(throwing: refusal) }
+        if start { dispatch.async { self.drain() } }
+    }
+
+    /// A dictionary trained in the background; stored with the next batch, used after.
+    func offer(_ dictionary: CompressionDictionary) {
+        pendingDictionary.withLock { $0 = dictionary }
+        submitEmptyWakeUp()
+    }
+
+    /// Refuses new requests and waits for the queued ones to be written.
+    func close() {
+        queue.withLock { $0.closed = EventStoreUnavailable(description: "the event store is closed: reopen it to append") }
+        dispatch.sync {}
+    }
+
+    private func submitEmptyWakeUp() {
+        let start = queue.withLock { q -> Bool in
+            if q.draining || q.closed != nil { return false }
+            q.draining = true
+            return true
+        }
+        if start { dispatch.async { self.drain() } }
+    }
+
+    private func drain() {
+        while true {
+            let batch = queue.withLock { q -> [AppendRequest] in
+                let batch = q.pending
+                q.pending.removeAll(keepingCapacity: true)
+                if batch.isEmpty { q.draining = false }
+                return batch
+            }
+            let dictionary = pendingDictionary.withLock { $0 }
+            if batch.isEmpty && dictionary == nil { return }
+            process(batch, storing: dictionary)
+        }
+    }
+
+    private struct Staged {
+        let event: PreparedEvent
+        let position: Position
+        let version: UInt64
+        let chain: [UInt8]
+    }
+
+    private func process(_ batch: [AppendRequest], storing dictionary: CompressionDictionary?) {
+        var view = BatchView(base: state)
+        var staged: [Staged] = []
+        var outcomes: [Result<AppendResult, any Error>] = []
+        outcomes.reserveCapacity(batch.count)
+        for request in batch {
+            do {
+                outcomes.append(.success(try decide(request, view: &view, staged: &staged)))
+            } catch {
+                outcomes.append(.failure(error))
+            }
+        }
+        if !staged.isEmpty || dictionary != nil {
+            do {
+                try commit(staged, head: view.head, chain: view.delta.chain, dictionary: dictionary)
+            } catch {
+                logger.error("append failed, nothing written", metadata: ["error": "\(error)"])
+                let failure = Result<AppendResult, any Error>.failure(error)
+                outcomes = outcomes.map { outcome in
+                    if case .success(let result) = outcome, !result.alreadyStored { return failure }
+                    return outcome
+                }
+                resume(batch, outcomes)
+                return
+            }
+            if let dictionary {
+                dictionaries.install(dictionary)
+                pendingDictionary.withLock { if $0 === dictionary { $0 = nil } }
+            }
+            state.merge(view.delta)
+            tail.append(view.staged)
+            if !staged.isEmpty { onCommit(state.head) }
+        }
+        resume(batch, outcomes)
+    }
+
+    private func resume(_ batch: [AppendRequest], _ outcomes: [Result<AppendResult, any Error>]) {
+        for (request, outcome) in zip(batch, outcomes) {
+            request.continuation.resume(with: outcome)
+        }
+    }
+
+    private func decide(_ request: AppendRequest, view: inout BatchView, staged: inout [Staged]) throws -> AppendResult {
+        if let retried = try alreadyStored(request, view: view) { return retried }
+        let current = view.version(of: request.stream)
+        switch request.expected {
+        case .any: break
+        case .noStream where current == nil: break
+        case .exact(let version) where current == version: break
+        default:
+            throw AppendConflict(reason: .streamVersion(stream: request.stream, expected: request.expected, actual: current))
+        }
+        if let condition = request.condition, let match = try firstMatch(condition, view: view) {
+            throw AppendConflict(reason: .condition(after: condition.after, matchingPosition: match))
+        }
+        var version = current ?? 0
+        var positions: [Position] = []
+        positions.reserveCapacity(request.events.count)
+        for event in request.events {
+            version += 1
+            let position = view.head + 1
+            let chain = HashChain.next(previous: view.delta.chain, digest: event.digest, streamVersion: version)
+            view.delta.chain = chain
+            view.delta.record(position: position, stream: request.stream, version: version, type: event.type, tags: event.tags)
+            view.ids[event.id] = position
+            view.staged.append(TailIndex.Entry(position: position, id: event.id, stream: request.stream, type: event.type, tags: event.tags))
+            staged.append(Staged(event: event, position: position, version: version, chain: chain))
+            positions.append(position)
+        }
+        return AppendResult(positions: positions, streamVersion: version, alreadyStored: false)
+    }
+
+    /// A retried append (every id already stored) returns the original positions.
+    private func alreadyStored(_ request: AppendRequest, view: BatchView) throws -> AppendResult? {
+        let recheckIndex = tail.snapshot(after: .max).indexedUpTo > request.idsCheckedUpTo
+        var found: [Position] = []
+        for (event, known) in zip(request.events, request.knownPositions) {
+            var position = view.ids[event.id] ?? tail.position(of: event.id) ?? known
+            if position == nil && recheckIndex { position = try idLookup(event.id) }
+            if let position { found.append(position) }
+        }
+        if found.isEmpty { return nil }
+        guard found.count == request.events.count else {
+            throw InvalidAppend("\(found.count) of the \(request.events.count) events are already stored and the others are not: a retried append must resend exactly the same events")
+        }
+        return AppendResult(positions: found, streamVersion: view.version(of: request.stream) ?? 0, alreadyStored: true)
+    }
+
+    private func firstMatch(_ condition: AppendCondition, view: BatchView) throws -> Position? {
+        let after = condition.after ?? 0
+        let items = condition.failIfEventsMatch.items.isEmpty ? [QueryItem()] : condition.failIfEventsMatch.items
+        var earliest: Position?
+        for item in items {
+            let match: Position?
+            switch view.fastCheck(item, after: after) {
+            case .noMatch: match = nil
+            case .match(let position): match = position
+            case .unknown:
+                let pending = view.staged.first { $0.position > after && item.matches(type: $0.type, tags: $0.tags) }?.position
+                match = try queries.positions(matching: Query([item]), after: after).first ?? pending
+            }
+            if let match { earliest = min(earliest ?? match, match) }
+        }
+        return earliest
+    }
+
+    private func commit(_ staged: [Staged], head: Position, chain: [UInt8], dictionary: CompressionDictionary?) throws {
+        try env.write { txn in
+            if let dictionary {
+                try txn.put(databases.dictionaries, key: BigEndian.bytes(dictionary.id), value: dictionary.bytes)
+            }
+            for item in staged {
+                let size = StoredRecord.size(dictionaryID: item.event.dictionaryID, streamVersion: item.version, frameCount: item.event.frame.count)
+                try withUnsafeBytes(of: item.position.bigEndian) { key in
+                    try txn.reserve(databases.events, key: key, count: size, flags: MDB_APPEND) { target in
+                        StoredRecord.write(into: target, dictionaryID: item.event.dictionaryID, chain: item.chain,
+                                           streamVersion: item.version, frame: item.event.frame)
+                    }
+                }
+            }
+            if !staged.isEmpty {
+                try txn.put(databases.meta, key: MetaKey.head, value: BigEndian.bytes(head))
+                try txn.put(databases.meta, key: MetaKey.chain, value: chain)
+            }
+        }
+    }
+}
