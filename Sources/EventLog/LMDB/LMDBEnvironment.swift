@@ -53,14 +53,24 @@ final class LMDBEnvironment: @unchecked Sendable {
     }
 
     /// Opens (or with `create`, creates) a named database. Handles stay valid for the
-    /// environment's lifetime.
-    func openDatabase(_ name: String, create: Bool, flags: Int32 = 0) throws -> MDB_dbi {
+    /// environment's lifetime: the opening transaction is committed, even a read-only
+    /// one, because an aborted transaction closes the handles it opened.
+    func openDatabase(_ name: String, create: Bool) throws -> MDB_dbi {
         var dbi = MDB_dbi()
-        let body: (Transaction) throws -> Void = { txn in
-            let openFlags = UInt32(flags) | (create ? UInt32(MDB_CREATE) : 0)
-            try check(mdb_dbi_open(txn.handle, name, openFlags, &dbi), "mdb_dbi_open(\(name))", path: self.path)
+        let readOnly = options.readOnly || !create
+        try resizeLock.withShared {
+            let txn = try begin(readOnly: readOnly)
+            let flags = create && !readOnly ? UInt32(MDB_CREATE) : 0
+            let rc = mdb_dbi_open(txn.handle, name, flags, &dbi)
+            guard rc == 0 else {
+                mdb_txn_abort(txn.handle)
+                if rc == MDB_NOTFOUND {
+                    throw DataFolderError("\(path) has no '\(name)' database: it is not a Tribelog data folder, or was written by an older version")
+                }
+                throw LMDBError(code: rc, operation: "mdb_dbi_open(\(name))", path: path)
+            }
+            try check(mdb_txn_commit(txn.handle), "mdb_txn_commit", path: path)
         }
-        if create && !options.readOnly { try write(body) } else { try read(body) }
         return dbi
     }
 

@@ -1,0 +1,9 @@
+import ArgumentParser
+
+@main
+struct Tribelog: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "tribelog",
+        abstract: "Tribelog: the event log of tribes and part-ups.",
+        subcommands: [VerifyCommand.self, BenchCommand.self, AppendLoopCommand.self])
+}
