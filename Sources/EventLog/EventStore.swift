@@ -62,7 +62,7 @@ public final class EventStore: Sendable {
         }
         try AppendValidation.check(events, stream: stream)
         let now = Timestamp.now()
-        let prepared = try events.map { try codec.prepare($0, stream: stream, recordedAt: $0.recordedAt ?? now) }
+        let prepared = try codec.prepare(events, stream: stream, now: now)
         let (known, checkedUpTo) = try indexedPositions(of: events.map(\.id))
         return try await withCheckedThrowingContinuation { continuation in
             writer.submit(AppendRequest(stream: stream, events: prepared, expected: expected, condition: condition,

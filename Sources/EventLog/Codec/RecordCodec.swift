@@ -1,5 +1,7 @@
 import Crypto
+import Dispatch
 import Foundation
+import Synchronization
 
 /// An event encoded, digested and compressed on the caller's task, before it joins the
 /// writer's queue: the expensive work runs in parallel, the writer only chains and puts.
@@ -10,6 +12,18 @@ struct PreparedEvent: Sendable {
     let digest: SHA256.Digest
     let frame: [UInt8]
     let dictionaryID: UInt32
+}
+
+extension PreparedEvent {
+    static let placeholder = PreparedEvent(id: UUID(uuid: (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)), type: "", tags: [],
+                                           digest: SHA256.hash(data: [UInt8]()), frame: [], dictionaryID: 0)
+}
+
+/// Hands a buffer's base address to the parallel workers, each of which writes only its
+/// own disjoint range.
+struct UnsafeSendable<Pointee>: @unchecked Sendable {
+    let pointer: UnsafeMutablePointer<Pointee>
+    init(_ pointer: UnsafeMutablePointer<Pointee>) { self.pointer = pointer }
 }
 
 /// Scratch state for decoding on one thread at a time.
@@ -26,6 +40,36 @@ final class RecordCodec: Sendable {
 
     init(dictionaries: DictionaryRegistry) {
         self.dictionaries = dictionaries
+    }
+
+    /// Prepares a whole append; large ones are split over the cores, since encoding,
+    /// compressing and digesting dominate the cost of a batched append.
+    func prepare(_ events: [NewEvent], stream: String, now: Timestamp) throws -> [PreparedEvent] {
+        let parts = events.count >= 256 ? min(ProcessInfo.processInfo.activeProcessorCount, 8) : 1
+        if parts <= 1 {
+            return try events.map { try prepare($0, stream: stream, recordedAt: $0.recordedAt ?? now) }
+        }
+        let failure = Mutex<(any Error)?>(nil)
+        let prepared = [PreparedEvent](unsafeUninitializedCapacity: events.count) { buffer, count in
+            let base = UnsafeSendable(buffer.baseAddress!)
+            let chunk = (events.count + parts - 1) / parts
+            DispatchQueue.concurrentPerform(iterations: parts) { part in
+                let range = part * chunk..<min(events.count, (part + 1) * chunk)
+                for index in range {
+                    do {
+                        let event = events[index]
+                        (base.pointer + index).initialize(to: try prepare(event, stream: stream, recordedAt: event.recordedAt ?? now))
+                    } catch {
+                        // Keep the slot initialised so the buffer can be released whole.
+                        failure.withLock { $0 = $0 ?? error }
+                        (base.pointer + index).initialize(to: PreparedEvent.placeholder)
+                    }
+                }
+            }
+            count = events.count
+        }
+        if let error = failure.withLock({ $0 }) { throw error }
+        return prepared
     }
 
     func prepare(_ event: NewEvent, stream: String, recordedAt: Timestamp) throws -> PreparedEvent {

@@ -111,51 +111,71 @@ final class LogWriter: @unchecked Sendable {
         let chain: [UInt8]
     }
 
-    private func process(_ batch: [AppendRequest], storing dictionary: CompressionDictionary?) {
-        var view = BatchView(base: state)
+    /// The batch being decided: what its accepted requests wrote, for the requests after
+    /// them and for the commit.
+    private struct Batch {
+        var undo: WriterState.UndoLog
+        var ids: [UUID: Position] = [:]
+        var entries: [TailIndex.Entry] = []
         var staged: [Staged] = []
+    }
+
+    private func process(_ requests: [AppendRequest], storing dictionary: CompressionDictionary?) {
+        var batch = Batch(undo: state.beginBatch())
         var outcomes: [Result<AppendResult, any Error>] = []
-        outcomes.reserveCapacity(batch.count)
-        for request in batch {
+        outcomes.reserveCapacity(requests.count)
+        for request in requests {
             do {
-                outcomes.append(.success(try decide(request, view: &view, staged: &staged)))
+                outcomes.append(.success(try decide(request, batch: &batch)))
             } catch {
                 outcomes.append(.failure(error))
             }
         }
-        if !staged.isEmpty || dictionary != nil {
+        if !batch.staged.isEmpty || dictionary != nil {
+            var stored = dictionary
             do {
-                try commit(staged, head: view.head, chain: view.delta.chain, dictionary: dictionary)
+                do {
+                    try commit(batch.staged, head: state.head, chain: state.chain, dictionary: stored)
+                } catch where stored != nil {
+                    // A dictionary that cannot be stored is dropped (a later training makes
+                    // another); it must not hold up the appends.
+                    logger.warning("compression dictionary not stored", metadata: ["error": "\(error)"])
+                    pendingDictionary.withLock { if $0 === stored { $0 = nil } }
+                    stored = nil
+                    if !batch.staged.isEmpty { try commit(batch.staged, head: state.head, chain: state.chain, dictionary: nil) }
+                }
             } catch {
                 logger.error("append failed, nothing written", metadata: ["error": "\(error)"])
+                state.rollBack(batch.undo)
                 let failure = Result<AppendResult, any Error>.failure(error)
                 outcomes = outcomes.map { outcome in
                     if case .success(let result) = outcome, !result.alreadyStored { return failure }
                     return outcome
                 }
-                resume(batch, outcomes)
+                resume(requests, outcomes)
                 return
             }
-            if let dictionary {
+            if let dictionary = stored {
                 dictionaries.install(dictionary)
                 pendingDictionary.withLock { if $0 === dictionary { $0 = nil } }
             }
-            state.merge(view.delta)
-            tail.append(view.staged)
-            if !staged.isEmpty { onCommit(state.head) }
+            if !batch.staged.isEmpty {
+                tail.append(batch.entries)
+                onCommit(state.head)
+            }
         }
-        resume(batch, outcomes)
+        resume(requests, outcomes)
     }
 
-    private func resume(_ batch: [AppendRequest], _ outcomes: [Result<AppendResult, any Error>]) {
-        for (request, outcome) in zip(batch, outcomes) {
+    private func resume(_ requests: [AppendRequest], _ outcomes: [Result<AppendResult, any Error>]) {
+        for (request, outcome) in zip(requests, outcomes) {
             request.continuation.resume(with: outcome)
         }
     }
 
-    private func decide(_ request: AppendRequest, view: inout BatchView, staged: inout [Staged]) throws -> AppendResult {
-        if let retried = try alreadyStored(request, view: view) { return retried }
-        let current = view.version(of: request.stream)
+    private func decide(_ request: AppendRequest, batch: inout Batch) throws -> AppendResult {
+        if let retried = try alreadyStored(request, batch: batch) { return retried }
+        let current = state.streams[request.stream]
         switch request.expected {
         case .any: break
         case .noStream where current == nil: break
@@ -163,7 +183,7 @@ final class LogWriter: @unchecked Sendable {
         default:
             throw AppendConflict(reason: .streamVersion(stream: request.stream, expected: request.expected, actual: current))
         }
-        if let condition = request.condition, let match = try firstMatch(condition, view: view) {
+        if let condition = request.condition, let match = try firstMatch(condition, batch: batch) {
             throw AppendConflict(reason: .condition(after: condition.after, matchingPosition: match))
         }
         var version = current ?? 0
@@ -171,24 +191,23 @@ final class LogWriter: @unchecked Sendable {
         positions.reserveCapacity(request.events.count)
         for event in request.events {
             version += 1
-            let position = view.head + 1
-            let chain = HashChain.next(previous: view.delta.chain, digest: event.digest, streamVersion: version)
-            view.delta.chain = chain
-            view.delta.record(position: position, stream: request.stream, version: version, type: event.type, tags: event.tags)
-            view.ids[event.id] = position
-            view.staged.append(TailIndex.Entry(position: position, id: event.id, stream: request.stream, type: event.type, tags: event.tags))
-            staged.append(Staged(event: event, position: position, version: version, chain: chain))
+            let position = state.head + 1
+            state.chain = HashChain.next(previous: state.chain, digest: event.digest, streamVersion: version)
+            state.record(position: position, stream: request.stream, version: version, type: event.type, tags: event.tags, undo: &batch.undo)
+            batch.ids[event.id] = position
+            batch.entries.append(TailIndex.Entry(position: position, id: event.id, stream: request.stream, type: event.type, tags: event.tags))
+            batch.staged.append(Staged(event: event, position: position, version: version, chain: state.chain))
             positions.append(position)
         }
         return AppendResult(positions: positions, streamVersion: version, alreadyStored: false)
     }
 
     /// A retried append (every id already stored) returns the original positions.
-    private func alreadyStored(_ request: AppendRequest, view: BatchView) throws -> AppendResult? {
+    private func alreadyStored(_ request: AppendRequest, batch: Batch) throws -> AppendResult? {
         let recheckIndex = tail.snapshot(after: .max).indexedUpTo > request.idsCheckedUpTo
         var found: [Position] = []
         for (event, known) in zip(request.events, request.knownPositions) {
-            var position = view.ids[event.id] ?? tail.position(of: event.id) ?? known
+            var position = batch.ids[event.id] ?? tail.position(of: event.id) ?? known
             if position == nil && recheckIndex { position = try idLookup(event.id) }
             if let position { found.append(position) }
         }
@@ -196,20 +215,20 @@ final class LogWriter: @unchecked Sendable {
         guard found.count == request.events.count else {
             throw InvalidAppend("\(found.count) of the \(request.events.count) events are already stored and the others are not: a retried append must resend exactly the same events")
         }
-        return AppendResult(positions: found, streamVersion: view.version(of: request.stream) ?? 0, alreadyStored: true)
+        return AppendResult(positions: found, streamVersion: state.streams[request.stream] ?? 0, alreadyStored: true)
     }
 
-    private func firstMatch(_ condition: AppendCondition, view: BatchView) throws -> Position? {
+    private func firstMatch(_ condition: AppendCondition, batch: Batch) throws -> Position? {
         let after = condition.after ?? 0
         let items = condition.failIfEventsMatch.items.isEmpty ? [QueryItem()] : condition.failIfEventsMatch.items
         var earliest: Position?
         for item in items {
             let match: Position?
-            switch view.fastCheck(item, after: after) {
+            switch state.fastCheck(item, after: after) {
             case .noMatch: match = nil
             case .match(let position): match = position
             case .unknown:
-                let pending = view.staged.first { $0.position > after && item.matches(type: $0.type, tags: $0.tags) }?.position
+                let pending = batch.entries.first { $0.position > after && item.matches(type: $0.type, tags: $0.tags) }?.position
                 match = try queries.positions(matching: Query([item]), after: after).first ?? pending
             }
             if let match { earliest = min(earliest ?? match, match) }
@@ -220,7 +239,8 @@ final class LogWriter: @unchecked Sendable {
     private func commit(_ staged: [Staged], head: Position, chain: [UInt8], dictionary: CompressionDictionary?) throws {
         try env.write { txn in
             if let dictionary {
-                try txn.put(databases.dictionaries, key: BigEndian.bytes(dictionary.id), value: dictionary.bytes)
+                // Never replace a dictionary: records already compressed with it need it.
+                try txn.put(databases.dictionaries, key: BigEndian.bytes(dictionary.id), value: dictionary.bytes, flags: MDB_NOOVERWRITE)
             }
             for item in staged {
                 let size = StoredRecord.size(dictionaryID: item.event.dictionaryID, streamVersion: item.version, frameCount: item.event.frame.count)
