@@ -52,7 +52,7 @@ public struct NewEvent: Sendable, Hashable {
     /// When it happened; nil means "now, at append". Imports keep the original time.
     public var recordedAt: Timestamp?
 
-    public init(id: UUID = UUID(), type: String, tags: [String] = [], payload: [UInt8] = [],
+    public init(id: UUID = .v7(), type: String, tags: [String] = [], payload: [UInt8] = [],
                 metadata: EventMetadata = EventMetadata(), recordedAt: Timestamp? = nil) {
         self.id = id
         self.type = type
