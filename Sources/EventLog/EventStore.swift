@@ -84,7 +84,11 @@ public final class EventStore: Sendable {
 
     /// Events after `after` that match `query`, in log order.
     public func read(matching query: Query, after: Position = 0, limit: Int = .max) throws -> [RecordedEvent] {
-        if query.items.isEmpty { return try reader.events(from: after + 1, limit: limit) }
+        // An item without types or tags matches every event, so the whole query does; the
+        // postings have no list for "everything" (they returned only the unindexed tail).
+        if query.items.isEmpty || query.items.contains(where: { $0.types.isEmpty && $0.tags.isEmpty }) {
+            return try reader.events(from: after + 1, limit: limit)
+        }
         return try reader.events(at: try queries.positions(matching: query, after: after).prefix(limit))
     }
 
