@@ -11,7 +11,10 @@ final class DictionaryTraining: Sendable {
     private let points: [Position]
     private let sampleCount: Int
     private let logger: Logger
-    private let state = Mutex<(busy: Bool, deliver: (@Sendable (CompressionDictionary) -> Void)?)>((false, nil))
+    /// `trained` counts the dictionaries stored or on their way to the writer: it, not the
+    /// registry (which learns of a dictionary only after its commit), decides the next id,
+    /// so two trainings can never hand out the same id.
+    private let state: Mutex<(busy: Bool, trained: Int, deliver: (@Sendable (CompressionDictionary) -> Void)?)>
     private let idle = DispatchGroup()
 
     init(reader: LogReader, registry: DictionaryRegistry, options: EventStoreOptions) {
@@ -20,6 +23,7 @@ final class DictionaryTraining: Sendable {
         self.points = options.dictionaryTrainingPoints.sorted()
         self.sampleCount = options.dictionarySampleCount
         self.logger = options.logger
+        self.state = Mutex((false, Int(registry.nextID) - 1, nil))
     }
 
     var deliver: (@Sendable (CompressionDictionary) -> Void)? {
@@ -29,14 +33,12 @@ final class DictionaryTraining: Sendable {
 
     /// Starts a training run if the log has passed the next training point.
     func considerTraining(head: Position) {
-        let trained = Int(registry.nextID) - 1
-        guard trained < points.count, head >= points[trained] else { return }
-        let start = state.withLock { s -> Bool in
-            if s.busy { return false }
+        let next = state.withLock { s -> Int? in
+            guard !s.busy, s.trained < points.count, head >= points[s.trained] else { return nil }
             s.busy = true
-            return true
+            return s.trained + 1
         }
-        guard start else { return }
+        guard let next else { return }
         idle.enter()
         DispatchQueue.global(qos: .utility).async { [self] in
             defer {
@@ -44,7 +46,8 @@ final class DictionaryTraining: Sendable {
                 idle.leave()
             }
             do {
-                let dictionary = try train(upTo: head, id: registry.nextID)
+                let dictionary = try train(upTo: head, id: UInt32(next))
+                state.withLock { $0.trained = next }
                 deliver?(dictionary)
                 logger.info("trained compression dictionary", metadata: ["id": "\(dictionary.id)", "events": "\(head)"])
             } catch {
