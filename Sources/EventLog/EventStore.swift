@@ -57,6 +57,8 @@ public final class EventStore: Sendable {
     /// `condition` does not hold, `InvalidAppend` for bad input; either way nothing is written.
     public func append(_ events: [NewEvent], to stream: String, expected: ExpectedVersion = .any,
                        condition: AppendCondition? = nil) async throws -> AppendResult {
+        // Names in NFC before anything else (see CanonicalNames), also before validation.
+        let (events, stream, condition) = (CanonicalNames.events(events), CanonicalNames.name(stream), condition.map(CanonicalNames.condition))
         guard let writer else {
             throw EventStoreUnavailable(description: "the event store was opened read-only: open it for writing to append")
         }
@@ -77,14 +79,19 @@ public final class EventStore: Sendable {
 
     /// The stream's events from version `fromVersion` on.
     public func read(stream: String, fromVersion: UInt64 = 1, limit: Int = .max) throws -> [RecordedEvent] {
-        let positions = try queries.positions(ofStream: stream, after: 0)
+        let positions = try queries.positions(ofStream: CanonicalNames.name(stream), after: 0)
         let start = Int(min(UInt64(positions.count), max(fromVersion, 1) - 1))
         return try reader.events(at: positions[start...].prefix(limit))
     }
 
     /// Events after `after` that match `query`, in log order.
     public func read(matching query: Query, after: Position = 0, limit: Int = .max) throws -> [RecordedEvent] {
-        if query.items.isEmpty { return try reader.events(from: after + 1, limit: limit) }
+        let query = CanonicalNames.query(query)
+        // An item without types or tags matches every event, so the whole query does; the
+        // postings have no list for "everything" (they returned only the unindexed tail).
+        if query.items.isEmpty || query.items.contains(where: { $0.types.isEmpty && $0.tags.isEmpty }) {
+            return try reader.events(from: after + 1, limit: limit)
+        }
         return try reader.events(at: try queries.positions(matching: query, after: after).prefix(limit))
     }
 

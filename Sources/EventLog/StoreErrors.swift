@@ -10,7 +10,10 @@ public struct DataFolderError: Error, Sendable, CustomStringConvertible {
 /// Checks an append before it reaches the writer, so bad input never costs a write.
 enum AppendValidation {
     static let maxEventsPerAppend = 100_000
-    static let maxNameBytes = 256
+    /// The longest index key is `kind · type · 0 · tag` (the type+tag heads): with 254-byte
+    /// names it is 510 bytes, within LMDB's 511-byte key limit. At 256 a long type with a
+    /// long tag failed the indexer's put (MDB_BAD_VALSIZE), which stopped indexing for good.
+    static let maxNameBytes = 254
     static let maxTags = 64
     static let maxPayloadBytes = 4 << 20
 

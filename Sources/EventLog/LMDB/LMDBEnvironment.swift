@@ -43,7 +43,9 @@ final class LMDBEnvironment: @unchecked Sendable {
             mdb_env_info(env, &info)
             mapSize = max(mapSize, info.me_mapsize)
         } catch {
-            mdb_env_close(env)
+            // Every stored property is set by now, so a throwing init still runs deinit,
+            // which closes `env`: closing it here too was a double free (crash on a
+            // data.mdb that is not LMDB).
             throw error
         }
     }

@@ -1,0 +1,34 @@
+import Foundation
+
+/// Stream, type and tag names are compared as Swift strings in memory (the writer's maps,
+/// the tail, query matching), where canonically equivalent spellings are equal ("é" ==
+/// "e\u{301}"), but as bytes in the index. So one name could be one stream before the
+/// indexer ran and two after it. Every name is brought to NFC where it enters the store
+/// (appends, conditions, queries, stream reads): equal strings then have equal bytes.
+enum CanonicalNames {
+    /// Text with no scalar at or above U+0300 (UTF-8 lead byte 0xCC) is already NFC:
+    /// the common ASCII/Latin names skip Foundation's normalization.
+    static func name(_ name: String) -> String {
+        name.utf8.allSatisfy { $0 < 0xCC } ? name : name.precomposedStringWithCanonicalMapping
+    }
+
+    static func needsWork(_ name: String) -> Bool { !name.utf8.allSatisfy { $0 < 0xCC } }
+
+    static func events(_ events: [NewEvent]) -> [NewEvent] {
+        guard events.contains(where: { needsWork($0.type) || $0.tags.contains(where: needsWork) }) else { return events }
+        return events.map { event in
+            var event = event
+            event.type = name(event.type)
+            event.tags = event.tags.map(name)
+            return event
+        }
+    }
+
+    static func query(_ query: Query) -> Query {
+        Query(query.items.map { QueryItem(types: $0.types.map(name), tags: $0.tags.map(name)) })
+    }
+
+    static func condition(_ condition: AppendCondition) -> AppendCondition {
+        AppendCondition(failIfEventsMatch: query(condition.failIfEventsMatch), after: condition.after)
+    }
+}
