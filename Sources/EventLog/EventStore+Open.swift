@@ -22,6 +22,11 @@ extension EventStore {
         envOptions.noSync = options.durability == .noSync
         envOptions.initialMapSize = options.initialMapSize
         let logEnv = try LMDBEnvironment(path: folder.log, options: envOptions, logger: options.logger)
+        // Refuse another program's LMDB database before creating anything in it.
+        let foreign = Set(try logEnv.databaseNames()).subtracting(LogDatabases.names)
+        guard foreign.isEmpty else {
+            throw DataFolderError("\(folder.log) holds an LMDB database that is not a Tribelog log (it has \(foreign.sorted().prefix(3).joined(separator: ", "))): choose another --data folder")
+        }
         let logDatabases = try LogDatabases(logEnv, create: !options.readOnly)
         let (head, chain) = try Self.checkFormat(logEnv, logDatabases, readOnly: options.readOnly)
         let indexEnv = try LMDBEnvironment(path: folder.index, options: envOptions, logger: options.logger)

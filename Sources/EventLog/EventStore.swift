@@ -110,6 +110,9 @@ public final class EventStore: Sendable {
     /// The position up to which the stored index is written.
     public var indexedPosition: Position { indexer.checkpoint }
 
+    /// Why background indexing last failed, while it keeps failing (it retries).
+    public var indexerError: String? { indexer.failure }
+
     /// Brings the index up to the head now; returns how many events it indexed.
     @discardableResult
     public func indexNow() throws -> Int { try indexer.catchUp(to: head) }

@@ -1,5 +1,5 @@
 /// Reads what `ByteWriter` wrote from a borrowed buffer, never past its end.
-/// Every failure is a `DecodingError` naming what was being read.
+/// Every failure is a `RecordDecodingError` naming what was being read.
 public struct ByteReader {
     public let buffer: UnsafeRawBufferPointer
     public private(set) var offset: Int

@@ -79,10 +79,13 @@ final class Indexer: @unchecked Sendable {
                 usleep(2_000)
                 do {
                     try catchUp(to: head())
+                    control.withLock { $0.failure = nil }
                 } catch {
-                    logger.error("indexer stopped", metadata: ["error": "\(error)"])
+                    // Reads stay correct from the in-memory tail meanwhile; retry after a
+                    // pause, since most causes (a full disk) pass.
+                    logger.error("indexing failed, retrying in 1 s", metadata: ["error": "\(error)"])
                     control.withLock { $0.failure = "\(error)" }
-                    break
+                    _ = wake.wait(timeout: .now() + .seconds(1))
                 }
             }
             finished.signal()

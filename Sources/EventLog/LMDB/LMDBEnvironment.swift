@@ -76,6 +76,23 @@ final class LMDBEnvironment: @unchecked Sendable {
         return dbi
     }
 
+    /// The names of the named databases (the keys of LMDB's main database).
+    func databaseNames() throws -> [String] {
+        try read { txn in
+            var main = MDB_dbi()
+            try check(mdb_dbi_open(txn.handle, nil, 0, &main), "mdb_dbi_open(main)", path: path)
+            var names: [String] = []
+            try txn.withCursor(main) { cursor in
+                var entry = try cursor.first()
+                while let (key, _) = entry {
+                    names.append(String(decoding: key, as: UTF8.self))
+                    entry = try cursor.next()
+                }
+            }
+            return names
+        }
+    }
+
     /// Runs `body` in a read-only transaction. Keep it short: readers pin old pages.
     func read<T>(_ body: (Transaction) throws -> T) throws -> T {
         while true {

@@ -8,6 +8,8 @@ struct LogDatabases {
     /// dictionary id (u32be) → zstd dictionary bytes; old ones are kept forever.
     let dictionaries: MDB_dbi
 
+    static let names: Set<String> = ["events", "meta", "dictionaries"]
+
     init(_ env: LMDBEnvironment, create: Bool) throws {
         events = try env.openDatabase("events", create: create)
         meta = try env.openDatabase("meta", create: create)
