@@ -110,6 +110,9 @@ public final class EventStore: Sendable {
     /// The position up to which the stored index is written.
     public var indexedPosition: Position { indexer.checkpoint }
 
+    /// How many commits and requests the writer has made so far.
+    public var writerStatistics: WriterStatistics { writer?.statistics.withLock { $0 } ?? WriterStatistics() }
+
     /// Why background indexing last failed, while it keeps failing (it retries).
     public var indexerError: String? { indexer.failure }
 

@@ -17,6 +17,14 @@ struct AppendRequest: Sendable {
     let continuation: CheckedContinuation<AppendResult, any Error>
 }
 
+/// Counters of the group commit, for benchmarks and metrics.
+public struct WriterStatistics: Sendable {
+    /// Write transactions committed (each one fsync when durable).
+    public var commits = 0
+    /// Append requests those transactions carried.
+    public var requests = 0
+}
+
 /// The single serial writer with group commit: requests queue up while a batch is being
 /// committed; the next batch takes them all, decides each in order against the log plus
 /// the requests before it, writes the accepted ones in one transaction with one fsync,
@@ -29,6 +37,7 @@ final class LogWriter: @unchecked Sendable {
     }
 
     private let queue = Mutex(Queue())
+    let statistics = Mutex(WriterStatistics())
     private let dispatch = DispatchQueue(label: "tribelog.log-writer", qos: .userInitiated)
     private let env: LMDBEnvironment
     private let databases: LogDatabases
@@ -103,6 +112,7 @@ final class LogWriter: @unchecked Sendable {
             if !batch.isEmpty && batch.count < previousBatchSize { batch += linger(have: batch.count) }
             previousBatchSize = batch.count
             process(batch, storing: dictionary)
+            statistics.withLock { $0.commits += 1; $0.requests += batch.count }
         }
     }
 
