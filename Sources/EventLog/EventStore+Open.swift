@@ -45,25 +45,12 @@ extension EventStore {
         }
         let codec = RecordCodec(dictionaries: dictionaries)
         let reader = LogReader(env: logEnv, databases: logDatabases, codec: codec)
-        var state = try Self.loadHeads(indexEnv, indexDatabases)
         let checkpoint = try indexEnv.read { try QueryEngine.checkpoint($0, indexDatabases) }
         guard checkpoint <= head else {
             throw DataFolderError("the index in \(folder.index) is ahead of the log (\(checkpoint) > \(head)): the log was replaced; delete \(folder.index) and reopen to rebuild it")
         }
         let tail = TailIndex(indexedUpTo: checkpoint)
-        // Replay what the indexer has not written yet into the tail and the writer state.
-        var from = checkpoint + 1
-        while from <= head {
-            let events = try reader.events(from: from, limit: 8_192)
-            guard let last = events.last else { break }
-            tail.append(events.map { TailIndex.Entry(position: $0.position, id: $0.id, stream: $0.stream, type: $0.type, tags: $0.tags) })
-            for event in events {
-                state.record(position: event.position, stream: event.stream, version: event.streamVersion, type: event.type, tags: event.tags)
-            }
-            from = last.position + 1
-        }
-        state.head = head
-        state.chain = chain
+        let state = try Self.loadWriterState(reader: reader, indexEnv: indexEnv, index: indexDatabases, tail: tail)
 
         let queries = QueryEngine(log: reader, indexEnv: indexEnv, index: indexDatabases, tail: tail)
         let notifier = CommitNotifier(head: head)
@@ -72,6 +59,7 @@ extension EventStore {
         let training = options.readOnly ? nil : DictionaryTraining(reader: reader, registry: dictionaries, options: options)
         let writer: LogWriter? = options.readOnly ? nil : LogWriter(
             env: logEnv, databases: logDatabases, state: state, tail: tail, queries: queries, dictionaries: dictionaries,
+            reload: { [indexEnv] in try Self.loadWriterState(reader: reader, indexEnv: indexEnv, index: indexDatabases, tail: nil) },
             idLookup: { [indexEnv] id in
                 try indexEnv.read { txn in
                     try withUnsafeBytes(of: id.uuid) { key in
@@ -119,9 +107,32 @@ extension EventStore {
         }
     }
 
-    private static func loadHeads(_ env: LMDBEnvironment, _ dbs: IndexDatabases) throws -> WriterState {
+    /// The writer's state as the disk has it: heads from the index, then the events after
+    /// the index checkpoint replayed (and handed to `tail` when opening).
+    static func loadWriterState(reader: LogReader, indexEnv: LMDBEnvironment, index: IndexDatabases, tail: TailIndex?) throws -> WriterState {
+        let (head, chain) = try reader.env.read { txn in
+            (try txn.get(reader.databases.meta, key: MetaKey.head).flatMap(BigEndian.uint64) ?? 0,
+             try txn.get(reader.databases.meta, key: MetaKey.chain).map(Array.init) ?? HashChain.genesis)
+        }
+        var (state, checkpoint) = try loadHeads(indexEnv, index)
+        var from = checkpoint + 1
+        while from <= head {
+            let events = try reader.events(from: from, limit: 8_192)
+            guard let last = events.last else { break }
+            tail?.append(events.map { TailIndex.Entry(position: $0.position, id: $0.id, stream: $0.stream, type: $0.type, tags: $0.tags) })
+            for event in events {
+                state.record(position: event.position, stream: event.stream, version: event.streamVersion, type: event.type, tags: event.tags)
+            }
+            from = last.position + 1
+        }
+        state.head = head
+        state.chain = chain
+        return state
+    }
+
+    private static func loadHeads(_ env: LMDBEnvironment, _ dbs: IndexDatabases) throws -> (WriterState, Position) {
         var state = WriterState()
-        try env.read { txn in
+        let checkpoint = try env.read { txn in
             try txn.withCursor(dbs.heads) { cursor in
                 var entry = try cursor.first()
                 while let (key, value) = entry {
@@ -131,21 +142,23 @@ extension EventStore {
                     case .stream?:
                         state.streams[name] = try r.readVarint("stream version")
                     case .tag?:
-                        state.tagLast[name] = try r.readVarint("tag head")
+                        state.tags[name, default: TagHeads()].last = try r.readVarint("tag head")
                     case .type?:
                         state.typeLast[name] = try r.readVarint("type head")
                     case .typeTag?:
                         let parts = key.dropFirst().split(separator: 0, maxSplits: 1, omittingEmptySubsequences: false)
                         guard parts.count == 2 else { throw RecordDecodingError.malformed("type+tag head", "no separator") }
-                        let typeTag = TypeTag(type: String(decoding: parts[0], as: UTF8.self), tag: String(decoding: parts[1], as: UTF8.self))
-                        state.typeTagLast[typeTag] = try r.readVarint("type+tag head")
+                        let type = String(decoding: parts[0], as: UTF8.self)
+                        state.tags[String(decoding: parts[1], as: UTF8.self), default: TagHeads()].byType.append((type, try r.readVarint("type+tag head")))
                     case nil:
                         throw RecordDecodingError.malformed("index head", "unknown kind \(key.first ?? 0)")
                     }
                     entry = try cursor.next()
                 }
             }
+            // Same transaction: the heads are exactly those of this checkpoint.
+            return try QueryEngine.checkpoint(txn, dbs)
         }
-        return state
+        return (state, checkpoint)
     }
 }

@@ -89,6 +89,12 @@ struct IndexBatch {
     }
 }
 
+/// An event type together with one of its tags: the key of a type+tag head.
+struct TypeTag: Hashable, Sendable {
+    let type: String
+    let tag: String
+}
+
 /// Keys of the `heads` database.
 enum HeadKey {
     static func stream(_ stream: String) -> [UInt8] { [PostingKind.stream.rawValue] + Array(stream.utf8) }

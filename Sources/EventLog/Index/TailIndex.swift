@@ -53,6 +53,11 @@ final class TailIndex: Sendable {
         state.withLock { $0.ids[id] }
     }
 
+    /// One lock for a whole request's ids, and the checkpoint they were looked up at.
+    func positions(of ids: some Sequence<UUID>) -> (positions: [Position?], indexedUpTo: Position) {
+        state.withLock { s in (ids.map { s.ids[$0] }, s.indexedUpTo) }
+    }
+
     func snapshot(after position: Position) -> Snapshot {
         state.withLock { s in
             let start = s.entries.partitioningIndex { $0.position > position }

@@ -44,6 +44,7 @@ final class LogWriter: @unchecked Sendable {
     private let tail: TailIndex
     private let queries: QueryEngine
     private let idLookup: @Sendable (UUID) throws -> Position?
+    private let reload: @Sendable () throws -> WriterState
     private let onCommit: @Sendable (Position) -> Void
     private let logger: Logger
     /// Owned by the writer's dispatch queue.
@@ -53,6 +54,7 @@ final class LogWriter: @unchecked Sendable {
 
     init(env: LMDBEnvironment, databases: LogDatabases, state: WriterState, tail: TailIndex,
          queries: QueryEngine, dictionaries: DictionaryRegistry,
+         reload: @escaping @Sendable () throws -> WriterState,
          idLookup: @escaping @Sendable (UUID) throws -> Position?,
          onCommit: @escaping @Sendable (Position) -> Void, logger: Logger) {
         self.env = env
@@ -62,6 +64,7 @@ final class LogWriter: @unchecked Sendable {
         self.queries = queries
         self.dictionaries = dictionaries
         self.idLookup = idLookup
+        self.reload = reload
         self.onCommit = onCommit
         self.logger = logger
     }
@@ -149,14 +152,13 @@ final class LogWriter: @unchecked Sendable {
     /// The batch being decided: what its accepted requests wrote, for the requests after
     /// them and for the commit.
     private struct Batch {
-        var undo: WriterState.UndoLog
         var ids: [UUID: Position] = [:]
         var entries: [TailIndex.Entry] = []
         var staged: [Staged] = []
     }
 
     private func process(_ requests: [AppendRequest], storing dictionary: CompressionDictionary?) {
-        var batch = Batch(undo: state.beginBatch())
+        var batch = Batch()
         var outcomes: [Result<AppendResult, any Error>] = []
         outcomes.reserveCapacity(requests.count)
         for request in requests {
@@ -181,7 +183,7 @@ final class LogWriter: @unchecked Sendable {
                 }
             } catch {
                 logger.error("append failed, nothing written", metadata: ["error": "\(error)"])
-                state.rollBack(batch.undo)
+                restoreStateFromDisk()
                 let failure = Result<AppendResult, any Error>.failure(error)
                 outcomes = outcomes.map { outcome in
                     if case .success(let result) = outcome, !result.alreadyStored { return failure }
@@ -200,6 +202,19 @@ final class LogWriter: @unchecked Sendable {
             }
         }
         resume(requests, outcomes)
+    }
+
+    /// After a failed commit the in-memory state holds the batch's decisions; the disk does
+    /// not. Reload it as `open` does; if even that fails, refuse appends from now on.
+    private func restoreStateFromDisk() {
+        do {
+            state = try reload()
+        } catch {
+            logger.critical("writer stopped: state could not be reloaded", metadata: ["error": "\(error)"])
+            queue.withLock {
+                $0.closed = EventStoreUnavailable(description: "the log writer stopped after a storage failure (\(error)): fix the cause and reopen the data folder")
+            }
+        }
     }
 
     private func resume(_ requests: [AppendRequest], _ outcomes: [Result<AppendResult, any Error>]) {
@@ -228,7 +243,7 @@ final class LogWriter: @unchecked Sendable {
             version += 1
             let position = state.head + 1
             state.chain = HashChain.next(previous: state.chain, digest: event.digest, streamVersion: version)
-            state.record(position: position, stream: request.stream, version: version, type: event.type, tags: event.tags, undo: &batch.undo)
+            state.record(position: position, stream: request.stream, version: version, type: event.type, tags: event.tags)
             batch.ids[event.id] = position
             batch.entries.append(TailIndex.Entry(position: position, id: event.id, stream: request.stream, type: event.type, tags: event.tags))
             batch.staged.append(Staged(event: event, position: position, version: version, chain: state.chain))
@@ -239,10 +254,11 @@ final class LogWriter: @unchecked Sendable {
 
     /// A retried append (every id already stored) returns the original positions.
     private func alreadyStored(_ request: AppendRequest, batch: Batch) throws -> AppendResult? {
-        let recheckIndex = tail.snapshot(after: .max).indexedUpTo > request.idsCheckedUpTo
+        let (inTail, indexedUpTo) = tail.positions(of: request.events.lazy.map(\.id))
+        let recheckIndex = indexedUpTo > request.idsCheckedUpTo
         var found: [Position] = []
-        for (event, known) in zip(request.events, request.knownPositions) {
-            var position = batch.ids[event.id] ?? tail.position(of: event.id) ?? known
+        for (index, event) in request.events.enumerated() {
+            var position = batch.ids[event.id] ?? inTail[index] ?? request.knownPositions[index]
             if position == nil && recheckIndex { position = try idLookup(event.id) }
             if let position { found.append(position) }
         }
