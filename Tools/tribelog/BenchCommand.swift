@@ -4,12 +4,147 @@ import Foundation
 
 struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "bench", abstract: "Measure the log against the raw LMDB ceiling on this machine.")
+        commandName: "bench", abstract: "Measure the log against the raw LMDB ceiling on this machine.",
+        discussion: """
+            Appends a realistic event mix durably (batches of 1000 per call, then 64 concurrent
+            single-event writers), indexes it, scans and decodes it with two tasks, and compares
+            each figure with a raw C LMDB program compiled and run in the same invocation, on the
+            same disk, with the same event count, batch and value size. Needs cc and LMDB's
+            headers (Tools/setup installs them).
+
+            Example: tribelog bench --json
+            """)
 
     @Flag(help: "Print one JSON object.") var json = false
-    @Option(help: "Keep the benchmark log in this folder instead of a scratch one.") var data: String?
+    @Option(help: "Keep the benchmark log in this folder (empty or new) instead of a scratch one.") var data: String?
+    @Option(help: "Events in the batched run.") var events = 200_000
+
+    static let batch = 1_000
+    static let concurrentWriters = 64
+    static let eventsPerWriter = 200
+    static let singleFsyncEvents = 2_000
+
+    func validate() throws {
+        guard events >= 1 else { throw ValidationError("--events must be at least 1") }
+    }
 
     func run() async throws {
-        throw ValidationError("bench is not built yet")
+        let logFolder = try data.map(Self.prepareDataFolder)
+        // Scratch work (the C program, the ceiling's and the concurrent run's databases)
+        // goes on the same file system as the measured log, or the comparison is unfair;
+        // a hidden folder inside --data is one the log's folder check accepts.
+        let scratch = logFolder?.appendingPathComponent(".bench-\(UUID().uuidString)")
+            ?? FileManager.default.temporaryDirectory.appendingPathComponent("tribelog-bench-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: scratch) }
+
+        // Compiled first, so a machine without cc or LMDB's headers fails in a second.
+        let ceiling = try Ceiling.build(in: scratch)
+        var report = BenchReport()
+        report.events = events
+        report.batch = Self.batch
+
+        stage("generating \(events) events")
+        var mix = EventMix(seed: 1)
+        let batches = stride(from: 0, to: events, by: Self.batch).map { start in
+            (start..<min(start + Self.batch, events)).map { _ in mix.next().event }
+        }
+        let folder = logFolder ?? scratch.appendingPathComponent("batched")
+        try await measureBatched(batches, in: folder, into: &report)
+
+        var concurrentMix = EventMix(seed: 2)
+        let writers = (0..<Self.concurrentWriters).map { _ in (0..<Self.eventsPerWriter).map { _ in concurrentMix.next() } }
+        let concurrentEvents = Self.concurrentWriters * Self.eventsPerWriter
+        report.concurrentWriters = Self.concurrentWriters
+        report.concurrentEvents = concurrentEvents
+        report.appendConcurrentEPS = try await step("appending with \(Self.concurrentWriters) concurrent writers") {
+            // A fresh store, indexer off as in the batched run: the C ceiling it is compared
+            // with has no indexer either.
+            let store = try EventStore.open(directory: scratch.appendingPathComponent("concurrent"),
+                                            options: Measurements.options(automaticIndexing: false))
+            defer { store.close() }
+            return Double(concurrentEvents) / (try await Measurements.appendConcurrent(store, writers))
+        }
+
+        let valueBytes = report.valueBytes
+        let batched = try await step("running the C ceiling (\(events) events, batch \(Self.batch), \(valueBytes)-byte values)") {
+            try ceiling.measure(in: scratch.appendingPathComponent("ceiling-batched"), events: events, batch: Self.batch, valueBytes: valueBytes)
+        }
+        report.ceilingBatchedEPS = batched.appendEPS
+        report.ceilingScanEPS = batched.readEPS
+        report.ceilingSingleFsyncEPS = try await step("running the C ceiling (\(Self.singleFsyncEvents) events, one fsync each)") {
+            try ceiling.measure(in: scratch.appendingPathComponent("ceiling-single"),
+                                events: Self.singleFsyncEvents, batch: 1, valueBytes: valueBytes).appendEPS
+        }
+        report.singleFsyncEvents = Self.singleFsyncEvents
+        stage(nil)
+
+        if json {
+            print(report.json)
+        } else {
+            print(report.table)
+            if let logFolder { print("\nThe batched run's log is kept in \(logFolder.path): tribelog verify --data \(logFolder.path)") }
+        }
+    }
+
+    /// The batched run and everything measured on its log: index, scan, sizes.
+    private func measureBatched(_ batches: [[NewEvent]], in folder: URL, into report: inout BenchReport) async throws {
+        let store = try await step("opening the log in \(folder.path)") {
+            try EventStore.open(directory: folder, options: Measurements.options(automaticIndexing: false))
+        }
+        defer { store.close() }
+        let events = self.events
+        report.appendBatchedEPS = try await step("appending in batches of \(Self.batch)") {
+            Double(events) / (try await Measurements.appendBatched(store, batches, total: events))
+        }
+        report.indexEPS = try await step("indexing") {
+            Double(events) / (try Measurements.index(store, expected: events))
+        }
+        report.scanDecodeEPS = try await step("scanning and decoding") {
+            Double(events) / (try await Measurements.scanDecode(store, events: events))
+        }
+        let sizes = try await step("rendering NDJSON") { try Measurements.exportSizes(store, events: events) }
+        report.exportEPS = Double(events) / sizes.exportSeconds
+        report.ndjsonBytesPerEvent = Double(sizes.ndjsonBytes) / Double(events)
+        report.valueBytes = Int((Double(sizes.storedBytes) / Double(events)).rounded())
+        store.close()  // flushes and releases the files before they are measured
+        report.bytesPerEvent = Double(try Measurements.folderBytes(folder)) / Double(events)
+    }
+
+    /// `--data` must name a new or empty folder: the bench writes a fresh log into it.
+    private static func prepareDataFolder(_ path: String) throws -> URL {
+        let url = URL(fileURLWithPath: path)
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) {
+            guard isDirectory.boolValue else { throw BenchError("--data \(url.path) is a file: give an empty or new folder") }
+            let entries = try FileManager.default.contentsOfDirectory(atPath: url.path)
+            guard entries.isEmpty else {
+                throw BenchError("--data \(url.path) is not empty: the bench writes a fresh log, so give an empty or new folder")
+            }
+        }
+        do {
+            try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        } catch {
+            throw BenchError("cannot create --data \(url.path): \(error.localizedDescription)")
+        }
+        return url
+    }
+
+    /// Runs one stage of the bench: shows it to a person watching, and names it in any
+    /// error, so a failure says what the bench was doing when the log under test failed.
+    private func step<T>(_ what: String, _ body: () async throws -> T) async throws -> T {
+        stage(what)
+        do {
+            return try await body()
+        } catch {
+            stage(nil)
+            throw BenchError("\(what) failed: \(error)")
+        }
+    }
+
+    /// Progress for a person watching; silent when standard error is not a terminal.
+    private func stage(_ text: String?) {
+        guard isatty(STDERR_FILENO) == 1 else { return }
+        FileHandle.standardError.write(Data(("\r\u{1B}[K" + (text.map { "\($0)…" } ?? "")).utf8))
     }
 }

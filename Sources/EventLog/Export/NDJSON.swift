@@ -1,0 +1,153 @@
+import Foundation
+
+/// The NDJSON line of an event, as `tribelog export` writes it and `tribelog import`
+/// reads it (DESIGN.md, "Interfaces other programs rely on"):
+///
+/// `{"position":N,"id":"uuid","stream":"…","version":N,"type":"…","time":"2024-03-05T10:11:12.123456Z",
+///   "actor":"…","correlation":"…","causation":"…","tags":[…],"data":{…}}`
+///
+/// Rendering is canonical (fixed key order, compact, lowercase id, microsecond UTC time)
+/// so that exporting an import of an export gives the same bytes back. Everything is
+/// written as UTF-8 bytes because an export renders every event of the log.
+extension RecordedEvent {
+    /// Appends this event's line, including its terminating newline, to `output`.
+    ///
+    /// `data` is the payload decoded with `PayloadValue.decode` and rendered as JSON. An
+    /// empty payload renders as `null`. Payload bytes that are not a `PayloadValue` (only
+    /// possible when a client stored raw bytes) render as `{"$bytes":"<base64>"}`, so the
+    /// line stays valid JSON and the bytes are not lost.
+    public func ndjsonLine(into output: inout [UInt8]) {
+        output.append(contentsOf: NDJSONKey.position)
+        NDJSON.writeDecimal(position, into: &output)
+        output.append(contentsOf: NDJSONKey.id)
+        NDJSON.writeLowercaseUUID(id, into: &output)
+        output.append(contentsOf: NDJSONKey.stream)
+        NDJSON.writeString(stream, into: &output)
+        output.append(contentsOf: NDJSONKey.version)
+        NDJSON.writeDecimal(streamVersion, into: &output)
+        output.append(contentsOf: NDJSONKey.type)
+        NDJSON.writeString(type, into: &output)
+        output.append(contentsOf: NDJSONKey.time)
+        NDJSON.writeTime(recordedAt, into: &output)
+        output.append(contentsOf: NDJSONKey.actor)
+        NDJSON.writeString(metadata.actor, into: &output)
+        output.append(contentsOf: NDJSONKey.correlation)
+        NDJSON.writeString(metadata.correlationID, into: &output)
+        output.append(contentsOf: NDJSONKey.causation)
+        NDJSON.writeString(metadata.causationID, into: &output)
+        output.append(contentsOf: NDJSONKey.tags)
+        for (index, tag) in tags.enumerated() {
+            if index > 0 { output.append(UInt8(ascii: ",")) }
+            NDJSON.writeString(tag, into: &output)
+        }
+        output.append(contentsOf: NDJSONKey.data)
+        NDJSON.writePayload(payload, into: &output)
+        output.append(contentsOf: NDJSONKey.end)
+    }
+}
+
+/// The fixed parts of a line, each with the punctuation that joins it to its neighbours.
+private enum NDJSONKey {
+    static let position = Array(#"{"position":"#.utf8)
+    static let id = Array(#","id":""#.utf8)
+    static let stream = Array(#"","stream":"#.utf8)
+    static let version = Array(#","version":"#.utf8)
+    static let type = Array(#","type":"#.utf8)
+    static let time = Array(#","time":""#.utf8)
+    static let actor = Array(#"","actor":"#.utf8)
+    static let correlation = Array(#","correlation":"#.utf8)
+    static let causation = Array(#","causation":"#.utf8)
+    static let tags = Array(#","tags":["#.utf8)
+    static let data = Array(#"],"data":"#.utf8)
+    static let end = Array("}\n".utf8)
+}
+
+enum NDJSON {
+    /// Strings go through the payload renderer so that the export and the API escape
+    /// text identically: one escaper, in PayloadJSON.swift.
+    static func writeString(_ text: String, into output: inout [UInt8]) {
+        PayloadValue.string(text).writeJSON(into: &output)
+    }
+
+    static func writePayload(_ bytes: [UInt8], into output: inout [UInt8]) {
+        if bytes.isEmpty { return output.append(contentsOf: JSONBytes.null) }
+        if let value = bytes.withUnsafeBytes({ try? PayloadValue.decode($0) }) {
+            value.writeJSON(into: &output)
+        } else {
+            PayloadValue.object([PayloadField(key: "$bytes", value: .string(Data(bytes).base64EncodedString()))])
+                .writeJSON(into: &output)
+        }
+    }
+
+    /// Digits straight into the output, without a String per number.
+    static func writeDecimal(_ number: UInt64, into output: inout [UInt8]) {
+        var rest = number
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
+            var start = digits.count
+            repeat {
+                start -= 1
+                digits[start] = UInt8(ascii: "0") + UInt8(rest % 10)
+                rest /= 10
+            } while rest != 0
+            output.append(contentsOf: UnsafeBufferPointer(rebasing: digits[start...]))
+        }
+    }
+
+    /// 8-4-4-4-12 lowercase hex; `uuidString` is uppercase and would need a second copy.
+    static func writeLowercaseUUID(_ id: UUID, into output: inout [UInt8]) {
+        withUnsafeBytes(of: id.uuid) { bytes in
+            for (index, byte) in bytes.enumerated() {
+                if index == 4 || index == 6 || index == 8 || index == 10 { output.append(UInt8(ascii: "-")) }
+                output.append(JSONBytes.hex[Int(byte >> 4)])
+                output.append(JSONBytes.hex[Int(byte & 0xF)])
+            }
+        }
+    }
+
+    /// `YYYY-MM-DDThh:mm:ss.ffffffZ` in UTC, computed from the microseconds directly:
+    /// a DateFormatter per line would dominate the export, and Date's Double would round
+    /// the microseconds of times far from 1970.
+    static func writeTime(_ time: Timestamp, into output: inout [UInt8]) {
+        let perDay: Int64 = 86_400_000_000
+        // Floor division, so times before 1970 land on the previous day.
+        let days = time.microseconds >= 0 ? time.microseconds / perDay : -((-time.microseconds - 1) / perDay) - 1
+        let ofDay = time.microseconds - days * perDay
+        let (year, month, day) = civil(daysSince1970: days)
+        if year < 0 { output.append(UInt8(ascii: "-")) }
+        writePadded(year.magnitude, width: 4, into: &output)
+        output.append(UInt8(ascii: "-"))
+        writePadded(UInt64(month), width: 2, into: &output)
+        output.append(UInt8(ascii: "-"))
+        writePadded(UInt64(day), width: 2, into: &output)
+        output.append(UInt8(ascii: "T"))
+        writePadded(UInt64(ofDay / 3_600_000_000), width: 2, into: &output)
+        output.append(UInt8(ascii: ":"))
+        writePadded(UInt64(ofDay / 60_000_000 % 60), width: 2, into: &output)
+        output.append(UInt8(ascii: ":"))
+        writePadded(UInt64(ofDay / 1_000_000 % 60), width: 2, into: &output)
+        output.append(UInt8(ascii: "."))
+        writePadded(UInt64(ofDay % 1_000_000), width: 6, into: &output)
+        output.append(UInt8(ascii: "Z"))
+    }
+
+    private static func writePadded(_ number: UInt64, width: Int, into output: inout [UInt8]) {
+        var digits = 1
+        var rest = number / 10
+        while rest > 0 { digits += 1; rest /= 10 }
+        for _ in digits..<max(width, digits) { output.append(UInt8(ascii: "0")) }
+        writeDecimal(number, into: &output)
+    }
+
+    /// Proleptic Gregorian date of a day count (Howard Hinnant's `civil_from_days`).
+    static func civil(daysSince1970: Int64) -> (year: Int64, month: Int, day: Int) {
+        let z = daysSince1970 + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let dayOfEra = z - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1_460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let monthIndex = (5 * dayOfYear + 2) / 153
+        let day = Int(dayOfYear - (153 * monthIndex + 2) / 5 + 1)
+        let month = Int(monthIndex < 10 ? monthIndex + 3 : monthIndex - 9)
+        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
+    }
+}
