@@ -119,7 +119,7 @@ extension EventStore {
         while from <= head {
             let events = try reader.events(from: from, limit: 8_192)
             guard let last = events.last else { break }
-            tail?.append(events.map { TailIndex.Entry(position: $0.position, id: $0.id, stream: $0.stream, type: $0.type, tags: $0.tags) })
+            tail?.append(events.map { TailIndex.Entry(position: $0.position, id: $0.id, stream: $0.stream, streamVersion: $0.streamVersion, type: $0.type, tags: $0.tags) })
             for event in events {
                 state.record(position: event.position, stream: event.stream, version: event.streamVersion, type: event.type, tags: event.tags)
             }

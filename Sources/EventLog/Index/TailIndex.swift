@@ -9,6 +9,7 @@ final class TailIndex: Sendable {
         let position: Position
         let id: UUID
         let stream: String
+        let streamVersion: UInt64
         let type: String
         let tags: [String]
     }

@@ -245,7 +245,7 @@ final class LogWriter: @unchecked Sendable {
             state.chain = HashChain.next(previous: state.chain, digest: event.digest, streamVersion: version)
             state.record(position: position, stream: request.stream, version: version, type: event.type, tags: event.tags)
             batch.ids[event.id] = position
-            batch.entries.append(TailIndex.Entry(position: position, id: event.id, stream: request.stream, type: event.type, tags: event.tags))
+            batch.entries.append(TailIndex.Entry(position: position, id: event.id, stream: request.stream, streamVersion: version, type: event.type, tags: event.tags))
             batch.staged.append(Staged(event: event, position: position, version: version, chain: state.chain))
             positions.append(position)
         }
