@@ -1,6 +1,7 @@
 import CLMDB
 import Glibc
 import Logging
+import Synchronization
 
 /// One LMDB environment (a folder with data.mdb and lock.mdb). Every C call on it is
 /// wrapped here once; transactions are closure-scoped so none outlives its work.
@@ -21,6 +22,12 @@ final class LMDBEnvironment: @unchecked Sendable {
     private let resizeLock = ReadWriteLock()
     private let logger: Logger
     private var mapSize: Int  // guarded by resizeLock (exclusive to change)
+    private let idleReaders = Mutex<[IdleReader]>([])
+
+    /// A reset read transaction waiting to be renewed.
+    private struct IdleReader: @unchecked Sendable {
+        let handle: OpaquePointer
+    }
 
     init(path: String, options: Options, logger: Logger) throws(LMDBError) {
         self.path = path
@@ -51,6 +58,7 @@ final class LMDBEnvironment: @unchecked Sendable {
     }
 
     deinit {
+        dropIdleReaders()
         mdb_env_close(env)
     }
 
@@ -98,14 +106,42 @@ final class LMDBEnvironment: @unchecked Sendable {
         while true {
             do {
                 return try resizeLock.withShared {
-                    let txn = try begin(readOnly: true)
-                    defer { mdb_txn_abort(txn.handle) }
+                    let txn = try beginRead()
+                    defer { endRead(txn) }
                     return try body(txn)
                 }
             } catch let error as LMDBError where error.isMapResized {
                 try adoptMapSizeOfOtherProcess()
             }
         }
+    }
+
+    /// Read transactions are reset and renewed rather than created and freed: a renew
+    /// keeps the reader slot, so it skips the lock-table mutex that a begin takes. Every
+    /// append and read starts one, so this is on the hot path.
+    private func beginRead() throws(LMDBError) -> Transaction {
+        if let idle = idleReaders.withLock({ $0.popLast() }) {
+            let rc = mdb_txn_renew(idle.handle)
+            if rc == 0 { return Transaction(handle: idle.handle, path: path) }
+            mdb_txn_abort(idle.handle)
+            try check(rc, "mdb_txn_renew", path: path)
+        }
+        return try begin(readOnly: true)
+    }
+
+    /// A new map size starts with fresh read transactions.
+    private func dropIdleReaders() {
+        for idle in idleReaders.withLock({ idle in defer { idle.removeAll() }; return idle }) { mdb_txn_abort(idle.handle) }
+    }
+
+    private func endRead(_ txn: Transaction) {
+        mdb_txn_reset(txn.handle)
+        let kept = idleReaders.withLock { idle -> Bool in
+            guard idle.count < 16 else { return false }
+            idle.append(IdleReader(handle: txn.handle))
+            return true
+        }
+        if !kept { mdb_txn_abort(txn.handle) }
     }
 
     /// Runs `body` in the write transaction and commits it. `body` may run more than once
@@ -148,6 +184,7 @@ final class LMDBEnvironment: @unchecked Sendable {
 
     private func grow() throws {
         try resizeLock.withExclusive {
+            dropIdleReaders()
             let newSize = mapSize * 2
             try check(mdb_env_set_mapsize(env, newSize), "mdb_env_set_mapsize", path: path)
             logger.info("map grown", metadata: ["path": "\(path)", "bytes": "\(newSize)"])
@@ -157,6 +194,7 @@ final class LMDBEnvironment: @unchecked Sendable {
 
     private func adoptMapSizeOfOtherProcess() throws {
         try resizeLock.withExclusive {
+            dropIdleReaders()
             try check(mdb_env_set_mapsize(env, 0), "mdb_env_set_mapsize", path: path)
             var info = MDB_envinfo()
             mdb_env_info(env, &info)
