@@ -39,6 +39,7 @@ final class LogWriter: @unchecked Sendable {
     private let queue = Mutex(Queue())
     let statistics = Mutex(WriterStatistics())
     private let dispatch = DispatchQueue(label: "tribelog.log-writer", qos: .userInitiated)
+    private let committer = DispatchQueue(label: "tribelog.log-commit", qos: .userInitiated)
     private let env: LMDBEnvironment
     private let databases: LogDatabases
     private let tail: TailIndex
@@ -161,47 +162,81 @@ final class LogWriter: @unchecked Sendable {
         var batch = Batch()
         var outcomes: [Result<AppendResult, any Error>] = []
         outcomes.reserveCapacity(requests.count)
+        var pending: Accepted?
         for request in requests {
+            // A request is decided against everything before it in the batch.
+            if let accepted = pending { record(accepted, in: &batch) }
+            pending = nil
             do {
-                outcomes.append(.success(try decide(request, batch: &batch)))
+                let (result, accepted) = try decide(request, batch: &batch)
+                outcomes.append(.success(result))
+                pending = accepted
             } catch {
                 outcomes.append(.failure(error))
             }
         }
-        if !batch.staged.isEmpty || dictionary != nil {
-            var stored = dictionary
+        guard !batch.staged.isEmpty || dictionary != nil else {
+            resume(requests, outcomes)
+            return
+        }
+        // The commit (puts and fsync) runs on its own queue while this thread records the
+        // last request's events in the in-memory maps: that work no longer waits for the disk.
+        let commit = CommitOutcome()
+        let staged = batch.staged, head = state.head, chain = state.chain
+        let done = DispatchSemaphore(value: 0)
+        committer.async {
             do {
-                do {
-                    try commit(batch.staged, head: state.head, chain: state.chain, dictionary: stored)
-                } catch where stored != nil {
-                    // A dictionary that cannot be stored is dropped (a later training makes
-                    // another); it must not hold up the appends.
-                    logger.warning("compression dictionary not stored", metadata: ["error": "\(error)"])
-                    pendingDictionary.withLock { if $0 === stored { $0 = nil } }
-                    stored = nil
-                    if !batch.staged.isEmpty { try commit(batch.staged, head: state.head, chain: state.chain, dictionary: nil) }
-                }
+                commit.storedDictionary = try self.commit(staged, head: head, chain: chain, dictionary: dictionary)
             } catch {
-                logger.error("append failed, nothing written", metadata: ["error": "\(error)"])
-                restoreStateFromDisk()
-                let failure = Result<AppendResult, any Error>.failure(error)
-                outcomes = outcomes.map { outcome in
-                    if case .success(let result) = outcome, !result.alreadyStored { return failure }
-                    return outcome
-                }
-                resume(requests, outcomes)
-                return
+                commit.error = error
             }
-            if let dictionary = stored {
-                dictionaries.install(dictionary)
-                pendingDictionary.withLock { if $0 === dictionary { $0 = nil } }
+            done.signal()
+        }
+        if let accepted = pending { record(accepted, in: &batch) }
+        done.wait()
+        if let error = commit.error {
+            logger.error("append failed, nothing written", metadata: ["error": "\(error)"])
+            restoreStateFromDisk()
+            let failure = Result<AppendResult, any Error>.failure(error)
+            outcomes = outcomes.map { outcome in
+                if case .success(let result) = outcome, !result.alreadyStored { return failure }
+                return outcome
             }
-            if !batch.staged.isEmpty {
-                tail.append(batch.entries)
-                onCommit(state.head)
-            }
+            resume(requests, outcomes)
+            return
+        }
+        if let stored = commit.storedDictionary { dictionaries.install(stored) }
+        if !batch.staged.isEmpty {
+            tail.append(batch.entries)
+            onCommit(state.head)
         }
         resume(requests, outcomes)
+    }
+
+    /// What the commit thread hands back.
+    private final class CommitOutcome: @unchecked Sendable {
+        var error: (any Error)?
+        var storedDictionary: CompressionDictionary?
+    }
+
+    /// A request accepted by `decide` whose events still have to enter the tag and type
+    /// maps, the tail and the batch's ids.
+    private struct Accepted {
+        let stream: String
+        let first: Position
+        let firstVersion: UInt64
+        let events: [PreparedEvent]
+    }
+
+    private func record(_ accepted: Accepted, in batch: inout Batch) {
+        for (offset, event) in accepted.events.enumerated() {
+            let position = accepted.first + Position(offset)
+            state.recordTypeAndTags(position: position, type: event.type, tags: event.tags)
+            batch.ids[event.id] = position
+            batch.entries.append(TailIndex.Entry(position: position, id: event.id, stream: accepted.stream,
+                                                 streamVersion: accepted.firstVersion + UInt64(offset),
+                                                 type: event.type, tags: event.tags))
+        }
     }
 
     /// After a failed commit the in-memory state holds the batch's decisions; the disk does
@@ -223,8 +258,11 @@ final class LogWriter: @unchecked Sendable {
         }
     }
 
-    private func decide(_ request: AppendRequest, batch: inout Batch) throws -> AppendResult {
-        if let retried = try alreadyStored(request, batch: batch) { return retried }
+    /// Checks a request and assigns its positions, versions and chain values. The head,
+    /// the stream's version and the chain move at once; the per-event maps are `record`ed
+    /// before the next request is decided.
+    private func decide(_ request: AppendRequest, batch: inout Batch) throws -> (AppendResult, Accepted?) {
+        if let retried = try alreadyStored(request, batch: batch) { return (retried, nil) }
         let current = state.streams[request.stream]
         switch request.expected {
         case .any: break
@@ -236,20 +274,19 @@ final class LogWriter: @unchecked Sendable {
         if let condition = request.condition, let match = try firstMatch(condition, batch: batch) {
             throw AppendConflict(reason: .condition(after: condition.after, matchingPosition: match))
         }
+        let accepted = Accepted(stream: request.stream, first: state.head + 1, firstVersion: (current ?? 0) + 1, events: request.events)
         var version = current ?? 0
         var positions: [Position] = []
         positions.reserveCapacity(request.events.count)
         for event in request.events {
             version += 1
-            let position = state.head + 1
+            state.head += 1
             state.chain = HashChain.next(previous: state.chain, digest: event.digest, streamVersion: version)
-            state.record(position: position, stream: request.stream, version: version, type: event.type, tags: event.tags)
-            batch.ids[event.id] = position
-            batch.entries.append(TailIndex.Entry(position: position, id: event.id, stream: request.stream, streamVersion: version, type: event.type, tags: event.tags))
-            batch.staged.append(Staged(event: event, position: position, version: version, chain: state.chain))
-            positions.append(position)
+            batch.staged.append(Staged(event: event, position: state.head, version: version, chain: state.chain))
+            positions.append(state.head)
         }
-        return AppendResult(positions: positions, streamVersion: version, alreadyStored: false)
+        state.streams[request.stream] = version
+        return (AppendResult(positions: positions, streamVersion: version, alreadyStored: false), accepted)
     }
 
     /// A retried append (every id already stored) returns the original positions.
@@ -287,7 +324,26 @@ final class LogWriter: @unchecked Sendable {
         return earliest
     }
 
-    private func commit(_ staged: [Staged], head: Position, chain: [UInt8], dictionary: CompressionDictionary?) throws {
+    /// Writes the staged records (and a new dictionary) in one transaction; returns the
+    /// dictionary if it was stored. A dictionary that cannot be stored is dropped (a later
+    /// training makes another): it must not hold up the appends.
+    private func commit(_ staged: [Staged], head: Position, chain: [UInt8], dictionary: CompressionDictionary?) throws -> CompressionDictionary? {
+        guard let dictionary else {
+            try write(staged, head: head, chain: chain, dictionary: nil)
+            return nil
+        }
+        defer { pendingDictionary.withLock { if $0 === dictionary { $0 = nil } } }
+        do {
+            try write(staged, head: head, chain: chain, dictionary: dictionary)
+            return dictionary
+        } catch {
+            logger.warning("compression dictionary not stored", metadata: ["error": "\(error)"])
+            if !staged.isEmpty { try write(staged, head: head, chain: chain, dictionary: nil) }
+            return nil
+        }
+    }
+
+    private func write(_ staged: [Staged], head: Position, chain: [UInt8], dictionary: CompressionDictionary?) throws {
         try env.write { txn in
             if let dictionary {
                 // Never replace a dictionary: records already compressed with it need it.

@@ -38,6 +38,10 @@ struct WriterState {
     mutating func record(position: Position, stream: String, version: UInt64, type: String, tags eventTags: [String]) {
         head = position
         streams[stream] = version
+        recordTypeAndTags(position: position, type: type, tags: eventTags)
+    }
+
+    mutating func recordTypeAndTags(position: Position, type: String, tags eventTags: [String]) {
         typeLast[type] = position
         for tag in eventTags {
             tags[tag, default: TagHeads()].record(type: type, position: position)
