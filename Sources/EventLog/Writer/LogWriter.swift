@@ -179,21 +179,27 @@ final class LogWriter: @unchecked Sendable {
             resume(requests, outcomes)
             return
         }
-        // The commit (puts and fsync) runs on its own queue while this thread records the
-        // last request's events in the in-memory maps: that work no longer waits for the disk.
         let commit = CommitOutcome()
         let staged = batch.staged, head = state.head, chain = state.chain
-        let done = DispatchSemaphore(value: 0)
-        committer.async {
+        let write = {
             do {
                 commit.storedDictionary = try self.commit(staged, head: head, chain: chain, dictionary: dictionary)
             } catch {
                 commit.error = error
             }
-            done.signal()
         }
-        if let accepted = pending { record(accepted, in: &batch) }
-        done.wait()
+        if let accepted = pending, accepted.events.count >= Self.parallelRecordingThreshold {
+            // The commit (puts and fsync) runs on its own queue while this thread records a
+            // large last request in the in-memory maps, so that work no longer waits for the
+            // disk. For a few events the thread hand-off would cost more than it saves.
+            let done = DispatchSemaphore(value: 0)
+            committer.async { write(); done.signal() }
+            record(accepted, in: &batch)
+            done.wait()
+        } else {
+            if let accepted = pending { record(accepted, in: &batch) }
+            write()
+        }
         if let error = commit.error {
             logger.error("append failed, nothing written", metadata: ["error": "\(error)"])
             restoreStateFromDisk()
@@ -212,6 +218,8 @@ final class LogWriter: @unchecked Sendable {
         }
         resume(requests, outcomes)
     }
+
+    private static let parallelRecordingThreshold = 256
 
     /// What the commit thread hands back.
     private final class CommitOutcome: @unchecked Sendable {
