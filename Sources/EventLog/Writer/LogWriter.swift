@@ -181,7 +181,7 @@ final class LogWriter: @unchecked Sendable {
         }
         let commit = CommitOutcome()
         let staged = batch.staged, head = state.head, chain = state.chain
-        let write = {
+        let write: @Sendable () -> Void = {
             do {
                 commit.storedDictionary = try self.commit(staged, head: head, chain: chain, dictionary: dictionary)
             } catch {
