@@ -34,9 +34,12 @@ final class LogWriter: @unchecked Sendable {
         var pending: [AppendRequest] = []
         var draining = false
         var closed: (any Error)?
+        /// While the writer lingers: how many queued requests end the wait.
+        var lingerTarget = 0
     }
 
     private let queue = Mutex(Queue())
+    private let arrivals = DispatchSemaphore(value: 0)
     let statistics = Mutex(WriterStatistics())
     private let dispatch = DispatchQueue(label: "tribelog.log-writer", qos: .userInitiated)
     private let committer = DispatchQueue(label: "tribelog.log-commit", qos: .userInitiated)
@@ -74,6 +77,10 @@ final class LogWriter: @unchecked Sendable {
         let (start, refusal) = queue.withLock { q -> (Bool, (any Error)?) in
             if let closed = q.closed { return (false, closed) }
             q.pending.append(request)
+            if q.lingerTarget > 0 && q.pending.count >= q.lingerTarget {
+                q.lingerTarget = 0
+                arrivals.signal()
+            }
             if q.draining { return (false, nil) }
             q.draining = true
             return (true, nil)
@@ -131,14 +138,20 @@ final class LogWriter: @unchecked Sendable {
 
     /// Group commit under concurrency: the callers resumed by the last commit are still
     /// on their way back with their next append, so a batch smaller than the last one
-    /// waits a moment (far less than an fsync) for them, instead of paying a whole fsync
-    /// for one request and another for the rest. A lone caller never waits: its previous
-    /// batch had one request.
+    /// waits a moment (less than an fsync) until as many requests are queued as last time,
+    /// instead of paying a whole fsync for a few requests and another for the rest. A lone
+    /// caller never waits: its previous batch had one request.
     private func linger(have count: Int) -> [AppendRequest] {
-        let deadline = DispatchTime.now().uptimeNanoseconds + Self.lingerNanoseconds
-        while DispatchTime.now().uptimeNanoseconds < deadline {
-            if count + queue.withLock({ $0.pending.count }) >= previousBatchSize { break }
-            usleep(20)
+        let ready = queue.withLock { q -> Bool in
+            if count + q.pending.count >= previousBatchSize { return true }
+            q.lingerTarget = previousBatchSize - count
+            return false
+        }
+        if !ready {
+            _ = arrivals.wait(timeout: .now() + .nanoseconds(Int(Self.lingerNanoseconds)))
+            queue.withLock { $0.lingerTarget = 0 }
+            // A signal that came after the timeout must not end the next linger early.
+            while arrivals.wait(timeout: .now()) == .success {}
         }
         return takePending(stopIfEmpty: false)
     }
