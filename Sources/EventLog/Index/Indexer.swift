@@ -48,10 +48,19 @@ final class Indexer: @unchecked Sendable {
         }
     }
 
-    /// Indexes `from...upTo` in one transaction.
+    /// Indexes `from...upTo` in one transaction. The events come from the tail, which
+    /// holds every committed event after the checkpoint already decoded; only positions it
+    /// lacks (a commit whose entries are not handed over yet) are read from the log.
     private func indexRange(from: Position, upTo: Position) throws -> Int {
         var batch = IndexBatch(expectedEvents: Int(upTo - from + 1))
-        _ = try addFromLog(&batch, from: from, upTo: upTo)
+        var next = from  // the position the batch needs next
+        for entry in tail.entries(from: from, upTo: upTo) {
+            if entry.position > next { next = try addFromLog(&batch, from: next, upTo: entry.position - 1) }
+            guard entry.position == next else { throw Self.gap(at: next) }
+            batch.add(position: entry.position, id: entry.id, stream: entry.stream, streamVersion: entry.streamVersion, type: entry.type, tags: entry.tags)
+            next += 1
+        }
+        if next <= upTo { next = try addFromLog(&batch, from: next, upTo: upTo) }
         guard !batch.isEmpty else { return 0 }
         try env.write { txn in try batch.write(txn, index) }
         tail.prune(upTo: batch.last)
