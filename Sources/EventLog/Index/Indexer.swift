@@ -6,6 +6,7 @@ import Synchronization
 
 /// Follows the log like a projection and writes posting blocks, ids and heads to the
 /// `index` environment in large batches, with its checkpoint in the same transaction.
+/// Its input is the tail's decoded entries, not the compressed records.
 final class Indexer: @unchecked Sendable {
     private let log: LogReader
     private let env: LMDBEnvironment
