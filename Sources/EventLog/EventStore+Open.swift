@@ -130,28 +130,23 @@ extension EventStore {
         return state
     }
 
+    /// The writer's state at the index checkpoint, from `heads` (layout in `HeadKey`).
     private static func loadHeads(_ env: LMDBEnvironment, _ dbs: IndexDatabases) throws -> (WriterState, Position) {
         var state = WriterState()
         let checkpoint = try env.read { txn in
+            // Tag entries name types by number, and sort before the type entries.
+            let typeNames = try txn.typeTable(dbs.heads)
             try txn.withCursor(dbs.heads) { cursor in
                 var entry = try cursor.first()
                 while let (key, value) = entry {
-                    var r = ByteReader(value)
-                    let name = String(decoding: key.dropFirst(), as: UTF8.self)
-                    switch PostingKind(rawValue: key.first ?? 0) {
-                    case .stream?:
-                        state.streams[name] = try r.readVarint("stream version")
-                    case .tag?:
-                        state.tags[name, default: TagHeads()].last = try r.readVarint("tag head")
-                    case .type?:
-                        state.typeLast[name] = try r.readVarint("type head")
-                    case .typeTag?:
-                        let parts = key.dropFirst().split(separator: 0, maxSplits: 1, omittingEmptySubsequences: false)
-                        guard parts.count == 2 else { throw RecordDecodingError.malformed("type+tag head", "no separator") }
-                        let type = String(decoding: parts[0], as: UTF8.self)
-                        state.tags[String(decoding: parts[1], as: UTF8.self), default: TagHeads()].byType.append((type, try r.readVarint("type+tag head")))
-                    case nil:
-                        throw RecordDecodingError.malformed("index head", "unknown kind \(key.first ?? 0)")
+                    let (kind, name) = try HeadKey.parse(key)
+                    switch kind {
+                    case .stream:
+                        state.streams[name] = try StreamHead(decoding: value).version
+                    case .tag:
+                        state.tags[name] = try TagHeads(try TagHead(decoding: value), typeNames: typeNames)
+                    case .type:
+                        state.typeLast[name] = try TypeHead(decoding: value).last
                     }
                     entry = try cursor.next()
                 }

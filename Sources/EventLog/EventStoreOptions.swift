@@ -15,7 +15,11 @@ public struct EventStoreOptions: Sendable {
     /// Index in a background thread as the log grows. Off, the index moves only when
     /// `indexNow()` is called (tests, benchmarks); reads stay correct either way.
     public var automaticIndexing = true
-    public var indexBatchSize = 65_536
+    /// Events per index transaction when catching up. Each transaction rewrites the
+    /// pages its posting lists and heads touch and frees the old copies, so fewer, larger
+    /// ones leave a smaller file (the bench's 200 000 events: 71 B/event of index in four
+    /// transactions, 43 in one). A batch holds about 120 bytes per event in memory.
+    public var indexBatchSize = 262_144
     /// Initial LMDB map size per environment; it doubles whenever it fills.
     public var initialMapSize = 64 << 20
     /// Log sizes at which a new zstd dictionary is trained from the latest events.

@@ -1,110 +1,105 @@
-import CLMDB
 import Foundation
 
-/// What one indexer run collected in memory from a range of the log, written to the
-/// index environment in one transaction, sorted by key.
+/// What one indexer run collected in memory from a range of the log, written to the index
+/// environment in one transaction (`write`). Each stream, type and tag gets one list of
+/// positions, found with one dictionary lookup per name per event; its head is the list's
+/// last element, so no separate "last position" maps are kept.
 struct IndexBatch {
-    var postings: [PostingName: [Position]] = [:]
-    var ids: [(id: UUID, position: Position)] = []
-    var streamHeads: [String: (version: UInt64, position: Position)] = [:]
-    var lastPositions: [PostingName: Position] = [:]
-    var typeTagHeads: [TypeTag: Position] = [:]
-    var last: Position = 0
+    struct StreamList {
+        let name: String
+        var positions: [Position] = []
+        var version: UInt64 = 0
+    }
 
-    mutating func add(position: Position, header: EventBody.Header, streamVersion: UInt64) {
-        postings[PostingName(kind: .stream, name: header.stream), default: []].append(position)
-        postings[PostingName(kind: .type, name: header.type), default: []].append(position)
-        lastPositions[PostingName(kind: .type, name: header.type)] = position
-        for tag in header.tags {
-            postings[PostingName(kind: .tag, name: tag), default: []].append(position)
-            lastPositions[PostingName(kind: .tag, name: tag)] = position
-            typeTagHeads[TypeTag(type: header.type, tag: tag)] = position
+    struct TypeList {
+        let name: String
+        var positions: [Position] = []
+    }
+
+    struct TagList {
+        let name: String
+        var positions: [Position] = []
+        /// The last position per type (by index into `types`): a tag has few types, so a
+        /// short scan of integers beats a lookup keyed by type and tag.
+        var byType: [(type: Int, position: Position)] = []
+
+        mutating func add(_ position: Position, type: Int) {
+            positions.append(position)
+            if let index = byType.firstIndex(where: { $0.type == type }) {
+                byType[index].position = position
+            } else {
+                byType.append((type, position))
+            }
         }
-        streamHeads[header.stream] = (streamVersion, position)
-        ids.append((header.id, position))
+    }
+
+    /// An event id as two big-endian halves: sorting by them sorts like the key bytes.
+    struct IDEntry {
+        let high: UInt64
+        let low: UInt64
+        let position: Position
+
+        init(_ id: UUID, _ position: Position) {
+            (high, low) = id.bigEndianHalves
+            self.position = position
+        }
+
+        var key: (UInt64, UInt64) { (high, low) }
+    }
+
+    private(set) var streams: [StreamList] = []
+    private(set) var types: [TypeList] = []
+    private(set) var tags: [TagList] = []
+    private(set) var ids: [IDEntry] = []
+    private(set) var first: Position = 0
+    private(set) var last: Position = 0
+    private var streamSlots: [String: Int] = [:]
+    private var typeSlots: [String: Int] = [:]
+    private var tagSlots: [String: Int] = [:]
+    // Consecutive events mostly share their stream (one append is one stream) and often
+    // their type: comparing with the previous name, usually the very same string storage,
+    // skips hashing it.
+    private var lastStream = -1
+    private var lastType = -1
+
+    init(expectedEvents: Int) {
+        ids.reserveCapacity(expectedEvents)
+    }
+
+    var isEmpty: Bool { ids.isEmpty }
+    var count: Int { ids.count }
+
+    /// Adds the next event; positions must ascend.
+    mutating func add(position: Position, id: UUID, stream: String, streamVersion: UInt64, type: String, tags eventTags: [String]) {
+        if ids.isEmpty { first = position }
         last = position
+        ids.append(IDEntry(id, position))
+
+        if lastStream < 0 || streams[lastStream].name != stream {
+            lastStream = Self.slot(of: stream, in: &streamSlots, next: streams.count)
+            if lastStream == streams.count { streams.append(StreamList(name: stream)) }
+        }
+        streams[lastStream].positions.append(position)
+        streams[lastStream].version = streamVersion
+
+        if lastType < 0 || types[lastType].name != type {
+            lastType = Self.slot(of: type, in: &typeSlots, next: types.count)
+            if lastType == types.count { types.append(TypeList(name: type)) }
+        }
+        types[lastType].positions.append(position)
+
+        for tag in eventTags {
+            let slot = Self.slot(of: tag, in: &tagSlots, next: tags.count)
+            if slot == tags.count { tags.append(TagList(name: tag)) }
+            tags[slot].add(position, type: lastType)
+        }
     }
 
-    func write(_ txn: Transaction, _ index: IndexDatabases) throws {
-        for name in postings.keys.sorted(by: { $0.prefix.lexicographicallyPrecedes($1.prefix) }) {
-            try writePostings(postings[name]!, of: name, txn, index)
-        }
-        var sortedIDs = ids
-        sortedIDs.sort { $0.id.bigEndianHalves < $1.id.bigEndianHalves }
-        for (id, position) in sortedIDs {
-            var value = ByteWriter(capacity: 10)
-            value.writeVarint(position)
-            try withUnsafeBytes(of: id.uuid) { key in
-                try value.bytes.withUnsafeBytes { try txn.put(index.ids, key: key, value: $0) }
-            }
-        }
-        for (stream, head) in streamHeads {
-            var value = ByteWriter(capacity: 20)
-            value.writeVarint(head.version)
-            value.writeVarint(head.position)
-            try txn.put(index.heads, key: HeadKey.stream(stream), value: value.bytes)
-        }
-        for (name, position) in lastPositions {
-            try txn.put(index.heads, key: HeadKey.last(name), value: HeadKey.varint(position))
-        }
-        for (typeTag, position) in typeTagHeads {
-            try txn.put(index.heads, key: HeadKey.typeTag(typeTag), value: HeadKey.varint(position))
-        }
-        try txn.put(index.meta, key: MetaKey.checkpoint, value: BigEndian.bytes(last))
-    }
-
-    /// Appends to the list's last block while it is small, else starts a new block.
-    private func writePostings(_ positions: [Position], of name: PostingName, _ txn: Transaction, _ index: IndexDatabases) throws {
-        let prefix = name.prefix
-        var remaining = positions[...]
-        try txn.withCursor(index.postings) { cursor in
-            // The list's last block is the entry just before where the next list starts.
-            let beyond = try cursor.seek(atLeast: prefix + BigEndian.bytes(UInt64.max))
-            let candidate = beyond == nil ? try cursor.last() : try cursor.previous()
-            guard let (key, value) = candidate, key.starts(with: prefix), key.count == prefix.count + 8,
-                  value.count < PostingBlock.maxBytes, let first = PostingBlock.first(ofKey: key) else { return }
-            var existing: [Position] = []
-            try PostingBlock.decode(first: first, gaps: value, into: &existing)
-            var writer = ByteWriter(capacity: PostingBlock.maxBytes + 16)
-            writer.write(contentsOf: value)
-            var last = existing.last!
-            while let next = remaining.first, writer.bytes.count < PostingBlock.maxBytes {
-                writer.writeVarint(next - last)
-                last = next
-                remaining.removeFirst()
-            }
-            try txn.put(index.postings, key: Array(key), value: writer.bytes)
-        }
-        while let first = remaining.first {
-            var writer = ByteWriter(capacity: PostingBlock.maxBytes + 16)
-            var last = first
-            remaining.removeFirst()
-            while let next = remaining.first, writer.bytes.count < PostingBlock.maxBytes {
-                writer.writeVarint(next - last)
-                last = next
-                remaining.removeFirst()
-            }
-            try txn.put(index.postings, key: name.blockKey(first: first), value: writer.bytes, flags: 0)
-        }
-    }
-}
-
-/// An event type together with one of its tags: the key of a type+tag head.
-struct TypeTag: Hashable, Sendable {
-    let type: String
-    let tag: String
-}
-
-/// Keys of the `heads` database.
-enum HeadKey {
-    static func stream(_ stream: String) -> [UInt8] { [PostingKind.stream.rawValue] + Array(stream.utf8) }
-    static func last(_ name: PostingName) -> [UInt8] { [name.kind.rawValue] + Array(name.name.utf8) }
-    static func typeTag(_ key: TypeTag) -> [UInt8] { [PostingKind.typeTag.rawValue] + Array(key.type.utf8) + [0] + Array(key.tag.utf8) }
-
-    static func varint(_ value: UInt64) -> [UInt8] {
-        var writer = ByteWriter(capacity: 10)
-        writer.writeVarint(value)
-        return writer.bytes
+    /// The list index of `name`, registering it as `next` when it is new.
+    private static func slot(of name: String, in slots: inout [String: Int], next: Int) -> Int {
+        if let slot = slots[name] { return slot }
+        slots[name] = next
+        return next
     }
 }
 
@@ -112,7 +107,7 @@ extension UUID {
     /// The 16 bytes as two big-endian integers: sorting by them sorts like the key bytes.
     var bigEndianHalves: (UInt64, UInt64) {
         withUnsafeBytes(of: uuid) { raw in
-            (BigEndian.uint64(UnsafeRawBufferPointer(rebasing: raw[0..<8]))!, BigEndian.uint64(UnsafeRawBufferPointer(rebasing: raw[8..<16]))!)
+            (UInt64(bigEndian: raw.loadUnaligned(as: UInt64.self)), UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self)))
         }
     }
 }

@@ -6,6 +6,7 @@ import Synchronization
 
 /// Follows the log like a projection and writes posting blocks, ids and heads to the
 /// `index` environment in large batches, with its checkpoint in the same transaction.
+/// Its input is the tail's decoded entries, not the compressed records.
 final class Indexer: @unchecked Sendable {
     private let log: LogReader
     private let env: LMDBEnvironment
@@ -48,24 +49,49 @@ final class Indexer: @unchecked Sendable {
         }
     }
 
+    /// Indexes `from...upTo` in one transaction. The events come from the tail, which
+    /// holds every committed event after the checkpoint already decoded; only positions it
+    /// lacks (a commit whose entries are not handed over yet) are read from the log.
     private func indexRange(from: Position, upTo: Position) throws -> Int {
-        var batch = IndexBatch()
+        var batch = IndexBatch(expectedEvents: Int(upTo - from + 1))
+        var next = from  // the position the batch needs next
+        for entry in tail.entries(from: from, upTo: upTo) {
+            if entry.position > next { next = try addFromLog(&batch, from: next, upTo: entry.position - 1) }
+            guard entry.position == next else { throw Self.gap(at: next) }
+            batch.add(position: entry.position, id: entry.id, stream: entry.stream, streamVersion: entry.streamVersion, type: entry.type, tags: entry.tags)
+            next += 1
+        }
+        if next <= upTo { next = try addFromLog(&batch, from: next, upTo: upTo) }
+        guard !batch.isEmpty else { return 0 }
+        try env.write { txn in try batch.write(txn, index) }
+        tail.prune(upTo: batch.last)
+        return batch.count
+    }
+
+    /// Adds the log's events in `from...upTo` (fewer at the log's end), decoding only
+    /// their headers; returns the position after the last one added.
+    private func addFromLog(_ batch: inout IndexBatch, from: Position, upTo: Position) throws -> Position {
         try log.env.read { txn in
             try txn.withCursor(log.databases.events) { cursor in
+                var next = from
                 var entry = try cursor.seek(atLeast: BigEndian.bytes(from))
                 while let (key, value) = entry {
                     let position = try LogReader.position(key)
                     if position > upTo { break }
+                    guard position == next else { throw Self.gap(at: next) }
                     let (header, version) = try log.codec.decodeHeader(value, position: position)
-                    batch.add(position: position, header: header, streamVersion: version)
+                    batch.add(position: position, id: header.id, stream: header.stream, streamVersion: version, type: header.type, tags: header.tags)
+                    next += 1
                     entry = try cursor.next()
                 }
+                return next
             }
         }
-        guard batch.last >= from else { return 0 }
-        try env.write { txn in try batch.write(txn, index) }
-        tail.prune(upTo: batch.last)
-        return Int(batch.last - from + 1)
+    }
+
+    /// Positions are consecutive; a hole means the log was changed under the process.
+    private static func gap(at position: Position) -> RecordDecodingError {
+        .malformed("log", "position \(position) is missing: run `tribelog verify`")
     }
 
     /// Starts following the log in the background; `notify` after each commit.

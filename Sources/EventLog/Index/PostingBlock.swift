@@ -3,8 +3,6 @@ enum PostingKind: UInt8, Sendable {
     case stream = 1
     case tag = 2
     case type = 3
-    /// Only in `heads`: the last position of an event of one type with one tag.
-    case typeTag = 4
 }
 
 /// Names a posting list: kind and name (names never contain NUL; the append checks).

@@ -41,12 +41,20 @@ final class TailIndex: Sendable {
 
     /// Drops the entries the index now holds.
     func prune(upTo position: Position) {
-        state.withLock { s in
-            guard position > s.indexedUpTo else { return }
+        // What is dropped is returned, so that freeing it happens outside the lock.
+        _ = state.withLock { s -> [Entry] in
+            guard position > s.indexedUpTo else { return [] }
+            s.indexedUpTo = position
             let cut = s.entries.partitioningIndex { $0.position > position }
+            guard cut < s.entries.count else {
+                // The indexer caught up: dropping the tables beats hashing every id out.
+                s.ids = [:]
+                defer { s.entries = [] }
+                return s.entries
+            }
             for entry in s.entries[..<cut] { s.ids[entry.id] = nil }
             s.entries.removeFirst(cut)
-            s.indexedUpTo = position
+            return []
         }
     }
 
@@ -63,6 +71,16 @@ final class TailIndex: Sendable {
         state.withLock { s in
             let start = s.entries.partitioningIndex { $0.position > position }
             return Snapshot(indexedUpTo: s.indexedUpTo, entries: s.entries[start...])
+        }
+    }
+
+    /// The entries in `from...upTo` (the indexer's input), ascending and consecutive
+    /// unless a commit has not reached the tail yet.
+    func entries(from: Position, upTo: Position) -> ArraySlice<Entry> {
+        state.withLock { s in
+            let start = s.entries.partitioningIndex { $0.position >= from }
+            let end = s.entries[start...].partitioningIndex { $0.position > upTo }
+            return s.entries[start..<end]
         }
     }
 

@@ -23,27 +23,54 @@ struct IndexDatabases {
     let postings: MDB_dbi
     /// Event id (16 bytes) → varint position.
     let ids: MDB_dbi
-    /// Last position per stream, tag, type and type+tag (what the writer needs to decide
-    /// conditions without reading postings), loaded on open.
+    /// Last version per stream, last positions per tag (overall and per type) and per
+    /// type, and the type numbers (see `HeadKey`): what the writer needs to decide
+    /// conditions without reading postings, loaded on open.
     let heads: MDB_dbi
+    /// The checkpoint (last indexed position) and the layout version.
     let meta: MDB_dbi
 
+    /// The index layout this version writes. 1 (unmarked) kept a key per (type, tag) pair.
+    static let layout: UInt8 = 2
+
+    /// Opens the databases. An index of an older layout is emptied when writable, so the
+    /// indexer rebuilds it from the log (the index holds nothing the log does not); a
+    /// read-only open cannot do that and says so.
     init(_ env: LMDBEnvironment, create: Bool) throws {
         postings = try env.openDatabase("postings", create: create)
         ids = try env.openDatabase("ids", create: create)
         heads = try env.openDatabase("heads", create: create)
         meta = try env.openDatabase("meta", create: create)
+        let metaDB = meta
+        let (found, checkpoint) = try env.read { txn in
+            (try txn.get(metaDB, key: MetaKey.format).flatMap { $0.first }, try txn.get(metaDB, key: MetaKey.checkpoint).flatMap(BigEndian.uint64) ?? 0)
+        }
+        if found == Self.layout { return }
+        if let found, found > Self.layout {
+            throw DataFolderError("the index in \(env.path) has layout \(found); this tribelog writes layout \(Self.layout): use a newer tribelog, or delete \(env.path) to rebuild it")
+        }
+        guard create else {
+            if checkpoint == 0 { return }
+            throw DataFolderError("the index in \(env.path) has an older layout: open the data folder for writing once (the index is rebuilt from the log), then read it")
+        }
+        let all = [postings, ids, heads, metaDB]
+        try env.write { txn in
+            for dbi in all { try txn.drop(dbi) }
+            try txn.put(metaDB, key: MetaKey.format, value: [Self.layout])
+        }
     }
 }
 
 /// Keys of the `meta` databases and the format they promise.
 enum MetaKey {
-    /// The data folder's format version; a folder without it is not Tribelog's.
+    /// The log's format version (a folder without it is not Tribelog's), or the index's
+    /// layout version.
     static let format: [UInt8] = Array("format".utf8)
     /// u64be: the last position written (log) or indexed (index).
     static let head: [UInt8] = Array("head".utf8)
     /// 32 bytes: chain(head).
     static let chain: [UInt8] = Array("chain".utf8)
+    /// u64be: the last position the index holds.
     static let checkpoint: [UInt8] = Array("checkpoint".utf8)
 
     static let currentFormat: UInt8 = 1

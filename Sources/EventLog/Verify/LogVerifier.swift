@@ -21,18 +21,30 @@ public struct VerificationReport: Sendable, CustomStringConvertible {
 }
 
 /// Recomputes the hash chain from the first event and checks that the index (postings,
-/// ids) holds exactly what the events say, naming the first position that disagrees.
+/// ids, heads) holds exactly what the events say, naming the first position that disagrees.
 struct LogVerifier {
     let store: EventStore
     var progress: (@Sendable (Position, Position) -> Void)?
 
     func run() throws -> VerificationReport {
         var report = VerificationReport()
+        // The index first, in one short transaction: its heads hold only their latest
+        // values, so the log is compared with exactly that checkpoint even while a writer
+        // goes on indexing.
+        var stored: Result<IndexSummary, any Error>
+        var indexed: Position = 0
+        do {
+            let (summary, checkpoint) = try store.indexEnv.read { txn in
+                (try IndexSummary.read(txn, store.indexDatabases), try QueryEngine.checkpoint(txn, store.indexDatabases))
+            }
+            (stored, indexed) = (.success(summary), checkpoint)
+        } catch {
+            stored = .failure(error)
+        }
         let head = store.logHead()
-        let indexed = store.indexedPosition
         report.indexedUpTo = indexed
         var chain = HashChain.genesis
-        var expected = PostingSummary()
+        var expected = IndexSummary()
         var expectedPosition: Position = 1
         var stop = false
         while !stop {
@@ -58,7 +70,7 @@ struct LogVerifier {
                                 stop = true
                                 return
                             }
-                            if position <= indexed { expected.add(position: position, header: header) }
+                            if position <= indexed { expected.add(position: position, header: header, streamVersion: record.streamVersion) }
                         } catch {
                             report.fail(at: position, "position \(position): record unreadable: \(error)")
                             stop = true
@@ -75,110 +87,26 @@ struct LogVerifier {
             progress?(report.events, head)
         }
         if report.isIntact {
-            let stored = try store.logEnv.read { txn in
+            let storedChain = try store.logEnv.read { txn in
                 try txn.get(store.logDatabases.meta, key: MetaKey.chain).map(Array.init) ?? HashChain.genesis
             }
             if report.events != head {
                 report.fail(at: report.events + 1, "the log's head says \(head) events but \(report.events) are stored")
-            } else if stored != chain {
+            } else if storedChain != chain {
                 report.fail(at: head, "the stored chain head does not match the events (history was rewritten)")
             }
             report.chainHead = chain
         }
-        if report.isIntact { try checkIndex(expected, upTo: indexed, &report) }
+        if report.isIntact {
+            switch stored {
+            case .success(let summary):
+                if let problem = expected.difference(from: summary) { report.problems.append(problem) }
+            case .failure(let error):
+                report.problems.append("index: unreadable (\(error)): delete the index folder and reopen to rebuild it")
+            }
+        }
         return report
     }
-
-    private func checkIndex(_ expected: PostingSummary, upTo indexed: Position, _ report: inout VerificationReport) throws {
-        let stored = try store.indexEnv.read { txn in
-            try PostingSummary.read(txn, store.indexDatabases, upTo: indexed)
-        }
-        for (name, summary) in expected.lists where stored.lists[name] != summary {
-            report.problems.append("index: \(name.kind) '\(name.name)' has \(stored.lists[name]?.count ?? 0) postings, the log says \(summary.count): delete the index folder and reopen to rebuild it")
-            return
-        }
-        for (name, summary) in stored.lists where expected.lists[name] == nil {
-            report.problems.append("index: \(name.kind) '\(name.name)' has \(summary.count) postings the log does not have")
-            return
-        }
-        if stored.ids != expected.ids {
-            report.problems.append("index: the event id index disagrees with the log (\(stored.ids.count) ids stored, \(expected.ids.count) expected)")
-        }
-    }
-}
-
-/// An order-independent fingerprint of posting lists: count and a mixed sum of positions
-/// per list, so the log and the index can be compared without holding every posting.
-struct PostingSummary {
-    struct List: Equatable {
-        var count = 0
-        var mix: UInt64 = 0
-
-        mutating func add(_ position: Position) {
-            count += 1
-            var z = position &+ 0x9E37_79B9_7F4A_7C15
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            mix = mix &+ (z ^ (z >> 31))
-        }
-    }
-
-    struct IDs: Equatable {
-        var count = 0
-        var mix: UInt64 = 0
-    }
-
-    var lists: [PostingName: List] = [:]
-    var ids = IDs()
-
-    mutating func add(position: Position, header: EventBody.Header) {
-        lists[PostingName(kind: .stream, name: header.stream), default: List()].add(position)
-        lists[PostingName(kind: .type, name: header.type), default: List()].add(position)
-        for tag in header.tags { lists[PostingName(kind: .tag, name: tag), default: List()].add(position) }
-        addID(header.id, position)
-    }
-
-    mutating func addID(_ id: UUID, _ position: Position) {
-        let (a, b) = id.bigEndianHalves
-        var list = List()
-        list.add(a ^ b.rotateLeft(17) ^ position)
-        ids.count += 1
-        ids.mix = ids.mix &+ list.mix
-    }
-
-    static func read(_ txn: Transaction, _ dbs: IndexDatabases, upTo indexed: Position) throws -> PostingSummary {
-        var summary = PostingSummary()
-        try txn.withCursor(dbs.postings) { cursor in
-            var entry = try cursor.first()
-            var block: [Position] = []
-            while let (key, value) = entry {
-                guard key.count > 9, let kind = PostingKind(rawValue: key[0]), let first = PostingBlock.first(ofKey: key) else {
-                    throw RecordDecodingError.malformed("posting key", "\(key.count) bytes")
-                }
-                let name = PostingName(kind: kind, name: String(decoding: key[1..<(key.count - 9)], as: UTF8.self))
-                block.removeAll(keepingCapacity: true)
-                try PostingBlock.decode(first: first, gaps: value, into: &block)
-                for position in block where position <= indexed { summary.lists[name, default: List()].add(position) }
-                entry = try cursor.next()
-            }
-        }
-        try txn.withCursor(dbs.ids) { cursor in
-            var entry = try cursor.first()
-            while let (key, value) = entry {
-                var reader = ByteReader(value)
-                let position = try reader.readVarint("indexed position")
-                var uuid: uuid_t = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
-                withUnsafeMutableBytes(of: &uuid) { $0.copyMemory(from: key) }
-                if position <= indexed { summary.addID(UUID(uuid: uuid), position) }
-                entry = try cursor.next()
-            }
-        }
-        return summary
-    }
-}
-
-extension UInt64 {
-    func rotateLeft(_ n: UInt64) -> UInt64 { (self << n) | (self >> (64 - n)) }
 }
 
 extension VerificationReport {

@@ -15,6 +15,18 @@ struct TagHeads {
         }
     }
 
+    init() {}
+
+    /// A tag's stored head, its types named through the index's type table. The names
+    /// are the table's own strings: thousands of tags share a few type names.
+    init(_ stored: TagHead, typeNames: [String]) throws {
+        last = stored.last
+        byType = try stored.byType.map { number, position in
+            guard Int(number) < typeNames.count else { throw RecordDecodingError.malformed("tag head", "unknown type number \(number)") }
+            return (typeNames[Int(number)], position)
+        }
+    }
+
     func last(ofTypes types: [String]) -> Position {
         if types.isEmpty { return last }
         return byType.reduce(0) { types.contains($1.type) ? max($0, $1.position) : $0 }
@@ -23,7 +35,8 @@ struct TagHeads {
 
 /// What the serial writer keeps in memory to decide appends without random reads:
 /// the last version of every stream and the last position of every tag, type and
-/// type+tag. Loaded on open from the index's `heads` plus the unindexed tail.
+/// type+tag. Loaded on open from the index's `heads` (see `HeadKey`) plus the unindexed
+/// tail.
 ///
 /// A batch changes it in place while its requests are decided (each request must see
 /// the ones before it). If the batch's commit fails, the writer reloads it from disk the
