@@ -111,7 +111,7 @@ public final class EventStore: Sendable {
     public var indexedPosition: Position { indexer.checkpoint }
 
     /// How many commits and requests the writer has made so far.
-    public var writerStatistics: WriterStatistics { writer?.statistics.withLock { $0 } ?? WriterStatistics() }
+    public var writerStatistics: WriterStatistics { writer?.statistics ?? WriterStatistics() }
 
     /// Why background indexing last failed, while it keeps failing (it retries).
     public var indexerError: String? { indexer.failure }

@@ -63,7 +63,10 @@ struct BenchCommand: AsyncParsableCommand {
             let store = try EventStore.open(directory: scratch.appendingPathComponent("concurrent"),
                                             options: Measurements.options(automaticIndexing: false))
             defer { store.close() }
-            return Double(concurrentEvents) / (try await Measurements.appendConcurrent(store, writers))
+            let eps = Double(concurrentEvents) / (try await Measurements.appendConcurrent(store, writers))
+            let counts = store.writerStatistics
+            report.concurrentRequestsPerCommit = Double(counts.requests) / Double(max(counts.commits, 1))
+            return eps
         }
 
         let valueBytes = report.valueBytes

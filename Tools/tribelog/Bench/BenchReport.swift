@@ -12,6 +12,8 @@ struct BenchReport {
     var appendBatchedEPS = 0.0
     var ceilingBatchedEPS = 0.0
     var appendConcurrentEPS = 0.0
+    /// Requests per durable commit in the concurrent run: how well group commit batches.
+    var concurrentRequestsPerCommit = 0.0
     var ceilingSingleFsyncEPS = 0.0
     var indexEPS = 0.0
     var scanDecodeEPS = 0.0
@@ -49,6 +51,7 @@ struct BenchReport {
             ("append_batched_ratio", fixed(appendBatchedRatio, 3)),
             ("concurrent_writers", "\(concurrentWriters)"), ("concurrent_events", "\(concurrentEvents)"),
             ("append_concurrent_eps", rate(appendConcurrentEPS)),
+            ("concurrent_requests_per_commit", String(format: "%.1f", concurrentRequestsPerCommit)),
             ("ceiling_single_fsync_events", "\(singleFsyncEvents)"),
             ("ceiling_single_fsync_eps", rate(ceilingSingleFsyncEPS)),
             ("append_concurrent_ratio", fixed(appendConcurrentRatio, 2)),
