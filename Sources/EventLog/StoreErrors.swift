@@ -47,7 +47,8 @@ enum AppendValidation {
         let bytes = value.utf8.count
         guard bytes > 0 else { throw InvalidAppend("\(what) is empty") }
         guard bytes <= maxNameBytes else { throw InvalidAppend("\(what) is \(bytes) bytes long; at most \(maxNameBytes)") }
-        guard !value.utf8.contains(0) else { throw InvalidAppend("\(what) contains a NUL character") }
+        let hasNUL = value.utf8.withContiguousStorageIfAvailable { $0.contains(0) } ?? value.utf8.contains(0)
+        guard !hasNUL else { throw InvalidAppend("\(what) contains a NUL character") }
     }
 }
 

@@ -9,10 +9,14 @@ enum CanonicalNames {
     /// Text with no scalar at or above U+0300 (UTF-8 lead byte 0xCC) is already NFC:
     /// the common ASCII/Latin names skip Foundation's normalization.
     static func name(_ name: String) -> String {
-        name.utf8.allSatisfy { $0 < 0xCC } ? name : name.precomposedStringWithCanonicalMapping
+        needsWork(name) ? name.precomposedStringWithCanonicalMapping : name
     }
 
-    static func needsWork(_ name: String) -> Bool { !name.utf8.allSatisfy { $0 < 0xCC } }
+    /// Scans the contiguous UTF-8 directly: every appended name passes here.
+    static func needsWork(_ name: String) -> Bool {
+        name.utf8.withContiguousStorageIfAvailable { bytes in bytes.contains { $0 >= 0xCC } }
+            ?? name.utf8.contains { $0 >= 0xCC }
+    }
 
     static func events(_ events: [NewEvent]) -> [NewEvent] {
         guard events.contains(where: { needsWork($0.type) || $0.tags.contains(where: needsWork) }) else { return events }
