@@ -16,9 +16,12 @@ final class Committer: @unchecked Sendable {
         var jobs: [CommitJob] = []
         var running = false
         var failure: (any Error)?
+        /// While the commit thread lingers: how many queued requests end the wait.
+        var lingerTarget = 0
     }
 
     private let queue = Mutex(Queue())
+    private let arrivals = DispatchSemaphore(value: 0)
     private let thread = DispatchQueue(label: "tribelog.log-commit", qos: .userInitiated)
     private let env: LMDBEnvironment
     private let databases: LogDatabases
@@ -44,6 +47,10 @@ final class Committer: @unchecked Sendable {
     func enqueue(_ job: CommitJob) {
         let start = queue.withLock { q -> Bool in
             q.jobs.append(job)
+            if q.lingerTarget > 0 && q.jobs.reduce(0, { $0 + $1.requests.count }) >= q.lingerTarget {
+                q.lingerTarget = 0
+                arrivals.signal()
+            }
             if q.running { return false }
             q.running = true
             return true
@@ -61,14 +68,45 @@ final class Committer: @unchecked Sendable {
 
     private func run() {
         while true {
-            let jobs = queue.withLock { q -> [CommitJob] in
-                defer { q.jobs.removeAll(keepingCapacity: true) }
-                if q.jobs.isEmpty { q.running = false }
-                return q.jobs
-            }
+            var jobs = takeJobs(stopIfEmpty: true)
             if jobs.isEmpty { return }
+            let requests = jobs.reduce(0) { $0 + $1.requests.count }
+            if requests < previousRequests { jobs += linger(have: requests) }
+            previousRequests = jobs.reduce(0) { $0 + $1.requests.count }
             commit(jobs)
         }
+    }
+
+    private func takeJobs(stopIfEmpty: Bool) -> [CommitJob] {
+        queue.withLock { q -> [CommitJob] in
+            defer { q.jobs.removeAll(keepingCapacity: true) }
+            if q.jobs.isEmpty && stopIfEmpty { q.running = false }
+            return q.jobs
+        }
+    }
+
+    /// Requests in the previous commit; owned by the commit thread.
+    private var previousRequests = 0
+    private static let lingerLimit = DispatchTimeInterval.microseconds(200)
+
+    /// Concurrent callers settle into cohorts: while one cohort's commit syncs, the
+    /// other's requests queue up, and each commit would carry only its own cohort. A
+    /// commit smaller than the last one therefore waits a moment (less than an fsync)
+    /// for the callers just resumed, so that they share this fsync instead of the next.
+    /// A lone caller never waits: its previous commit had one request.
+    private func linger(have count: Int) -> [CommitJob] {
+        let ready = queue.withLock { q -> Bool in
+            if count + q.jobs.reduce(0, { $0 + $1.requests.count }) >= previousRequests { return true }
+            q.lingerTarget = previousRequests - count
+            return false
+        }
+        if !ready {
+            _ = arrivals.wait(timeout: .now() + Self.lingerLimit)
+            queue.withLock { $0.lingerTarget = 0 }
+            // A signal that came after the timeout must not end the next linger early.
+            while arrivals.wait(timeout: .now()) == .success {}
+        }
+        return takeJobs(stopIfEmpty: false)
     }
 
     private func commit(_ jobs: [CommitJob]) {
