@@ -28,7 +28,7 @@ extension EventStore {
             throw DataFolderError("\(folder.log) holds an LMDB database that is not a Tribelog log (it has \(foreign.sorted().prefix(3).joined(separator: ", "))): choose another --data folder")
         }
         let logDatabases = try LogDatabases(logEnv, create: !options.readOnly)
-        let (head, chain) = try Self.checkFormat(logEnv, logDatabases, readOnly: options.readOnly)
+        let head = try Self.checkFormat(logEnv, logDatabases, readOnly: options.readOnly)
         let indexEnv = try LMDBEnvironment(path: folder.index, options: envOptions, logger: options.logger)
         let indexDatabases = try IndexDatabases(indexEnv, create: !options.readOnly)
 
@@ -86,22 +86,21 @@ extension EventStore {
         training?.considerTraining(head: head)
     }
 
-    /// Reads head and chain; stamps the format into a new log; refuses foreign or newer ones.
-    private static func checkFormat(_ env: LMDBEnvironment, _ dbs: LogDatabases, readOnly: Bool) throws -> (Position, [UInt8]) {
-        let found: (format: UInt8?, events: Int, head: Position, chain: [UInt8]) = try env.read { txn in
+    /// Reads the head; stamps the format into a new log; refuses foreign or newer ones.
+    private static func checkFormat(_ env: LMDBEnvironment, _ dbs: LogDatabases, readOnly: Bool) throws -> Position {
+        let found: (format: UInt8?, events: Int, head: Position) = try env.read { txn in
             let format = try txn.get(dbs.meta, key: MetaKey.format).flatMap { $0.first }
             let head = try txn.get(dbs.meta, key: MetaKey.head).flatMap(BigEndian.uint64) ?? 0
-            let chain = try txn.get(dbs.meta, key: MetaKey.chain).map(Array.init) ?? HashChain.genesis
-            return (format, try txn.entryCount(dbs.events), head, chain)
+            return (format, try txn.entryCount(dbs.events), head)
         }
         switch found.format {
         case MetaKey.currentFormat?:
-            return (found.head, found.chain)
+            return found.head
         case let other?:
             throw DataFolderError("\(env.path) has log format \(other); this tribelog reads format \(MetaKey.currentFormat): use a newer tribelog")
         case nil where found.events == 0 && !readOnly:
             try env.write { txn in try txn.put(dbs.meta, key: MetaKey.format, value: [MetaKey.currentFormat]) }
-            return (0, HashChain.genesis)
+            return 0
         case nil:
             throw DataFolderError("\(env.path) holds an LMDB database that is not a Tribelog log (no format mark): choose another --data folder")
         }
