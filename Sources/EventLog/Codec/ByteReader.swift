@@ -68,10 +68,21 @@ public struct ByteReader {
     }
 
     public mutating func readString(_ what: StaticString = "string") throws(RecordDecodingError) -> String {
-        let raw = try readLengthPrefixed(what)
-        guard let string = String(validating: raw.bindMemory(to: UInt8.self), as: UTF8.self) else {
-            throw .malformed(what, "not valid UTF-8")
+        try Self.string(try readLengthPrefixed(what), what)
+    }
+
+    /// Damaged bytes are an error, never a crash nor a silently repaired string.
+    ///
+    /// `String(validating:as:)` is generic and reaches libswiftCore unspecialized, which
+    /// cost a scan about a fifth of its speed; validating through `UTF8Span` runs the
+    /// same check on the concrete type and costs about what the copy does.
+    static func string(_ raw: UnsafeRawBufferPointer, _ what: StaticString) throws(RecordDecodingError) -> String {
+        let bytes = raw.bindMemory(to: UInt8.self)
+        if #available(macOS 26.0, *) {
+            guard let valid = try? UTF8Span(validating: bytes.span) else { throw .malformed(what, "not valid UTF-8") }
+            return String(copying: valid)
         }
+        guard let string = String(validating: bytes, as: UTF8.self) else { throw .malformed(what, "not valid UTF-8") }
         return string
     }
 }
