@@ -18,7 +18,18 @@ public struct ByteReader {
         return buffer[offset]
     }
 
+    /// Inlined for the one-byte case: lengths and counts are nearly always below 128,
+    /// and a scan reads a dozen of them per event.
+    @inline(__always)
     public mutating func readVarint(_ what: StaticString = "varint") throws(RecordDecodingError) -> UInt64 {
+        if offset < buffer.count, buffer[offset] < 0x80 {
+            defer { offset += 1 }
+            return UInt64(buffer[offset])
+        }
+        return try readLongVarint(what)
+    }
+
+    private mutating func readLongVarint(_ what: StaticString) throws(RecordDecodingError) -> UInt64 {
         var result: UInt64 = 0
         var shift: UInt64 = 0
         while true {
@@ -55,6 +66,7 @@ public struct ByteReader {
     }
 
     /// A view into the buffer; valid only as long as the buffer is.
+    @inline(__always)
     public mutating func readBytes(count: Int, _ what: StaticString = "bytes") throws(RecordDecodingError) -> UnsafeRawBufferPointer {
         guard count >= 0, remaining >= count else { throw .truncated(what) }
         defer { offset += count }
