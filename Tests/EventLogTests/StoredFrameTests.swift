@@ -38,9 +38,11 @@ import Testing
                 _ = try bad.withUnsafeBytes { try decompressor.decompress($0, dictionary: nil) }
             }
         }
-        // The same decompressor still reads a good frame afterwards, also a much larger one.
+        // The same decompressor still reads a good frame afterwards, also larger ones: one
+        // past the 1 MiB it keeps, after which its buffer is given back.
         let large = Array(repeating: Self.body, count: 40).flatMap { $0 }
-        for source in [Self.body, large, Self.body] {
+        let huge = Array(repeating: large, count: 90).flatMap { $0 }
+        for source in [Self.body, large, Self.body, huge, Self.body, large] {
             let frame = try Self.frame(source)
             let output = try frame.withUnsafeBytes { try Array(decompressor.decompress($0, dictionary: nil)) }
             #expect(output == source)

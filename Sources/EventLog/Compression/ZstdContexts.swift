@@ -102,8 +102,11 @@ final class ZstdCompressor {
 final class ZstdDecompressor {
     private let dctx: OpaquePointer
     /// The stored frame behind the magic number it was stored without (libzstd reads only
-    /// whole standard frames), then room for the decompressed body. Grown, never shrunk.
+    /// whole standard frames), then room for the decompressed body. Grown as needed; one
+    /// grown past `keptBytes` by a rare huge event is given back on the next call, since
+    /// pooled decompressors live as long as the store.
     private var buffer: UnsafeMutableRawBufferPointer
+    private static let keptBytes = 1 << 20
 
     /// Values of libzstd's ZSTD_CONTENTSIZE_UNKNOWN and ZSTD_CONTENTSIZE_ERROR macros,
     /// which are expressions Swift does not import.
@@ -145,6 +148,10 @@ final class ZstdDecompressor {
     func decompress(
         _ frame: UnsafeRawBufferPointer, dictionary: CompressionDictionary?, maxSize: Int = 16 << 20
     ) throws(ZstdError) -> UnsafeRawBufferPointer {
+        if buffer.count > Self.keptBytes {
+            buffer.deallocate()
+            buffer = .allocate(byteCount: 4_096, alignment: 16)
+        }
         let framedCount = frame.count + zstdFrameMagic.count
         reserve(framedCount)
         buffer.copyBytes(from: zstdFrameMagic)
