@@ -6,7 +6,9 @@ import Foundation
 ///
 /// Layout (version 1):
 /// `u8 1 · uuid[16] · str stream · str type · varint n · str tag × n · i64be time_us ·
-///  str actor · str correlation · str causation · bytes payload · varint k · (varint tag · bytes) × k`
+///  cstr actor · cstr correlation · cstr causation · bytes payload · varint k · (varint tag · bytes) × k`
+/// where `str` is a varint length and UTF-8, and `cstr` a `CompactString`: UUID texts take
+/// 16 bytes and a repeat of an earlier field (actor = a tag, causation = correlation) one.
 /// The trailing tagged fields are how later versions add fields: a reader skips tags it
 /// does not know, so adding a field never breaks old readers or old records.
 enum EventBody {
@@ -22,29 +24,38 @@ enum EventBody {
         w.writeVarint(UInt64(event.tags.count))
         for tag in event.tags { w.writeString(tag) }
         w.writeBigEndian(UInt64(bitPattern: recordedAt.microseconds))
-        w.writeString(event.metadata.actor)
-        w.writeString(event.metadata.correlationID)
-        w.writeString(event.metadata.causationID)
+        let (type, tags, actor, correlation) = (event.type, event.tags, event.metadata.actor, event.metadata.correlationID)
+        CompactString.write(actor, stream: stream, type: type, tags: tags, into: &w)
+        CompactString.write(correlation, stream: stream, type: type, tags: tags, actor: actor, into: &w)
+        CompactString.write(event.metadata.causationID, stream: stream, type: type, tags: tags, actor: actor,
+                            correlation: correlation, into: &w)
         w.writeLengthPrefixed(event.payload)
         w.writeVarint(0)  // no extension fields in version 1
         return w.bytes
     }
 
     /// Decodes a whole body. `position` and `streamVersion` come from the record.
+    ///
+    /// Every field is a local moved into the event at the end; a `Header` in between
+    /// would cost a retain and a release per name of every event a scan reads.
     static func decode(_ bytes: UnsafeRawBufferPointer, position: Position, streamVersion: UInt64) throws(RecordDecodingError) -> RecordedEvent {
         var r = ByteReader(bytes)
-        let header = try decodeHeader(&r)
+        let (id, stream, type, tags) = try readHeader(&r)
         let time = Int64(bitPattern: try r.readBigEndianUInt64("recorded time"))
-        let actor = try r.readString("actor")
-        let correlation = try r.readString("correlation id")
-        let causation = try r.readString("causation id")
-        let payload = Array(try r.readLengthPrefixed("payload"))
+        let actor = try CompactString.read(&r, stream: stream, type: type, tags: tags, "actor")
+        let correlation = try CompactString.read(&r, stream: stream, type: type, tags: tags, actor: actor, "correlation id")
+        let causation = try CompactString.read(&r, stream: stream, type: type, tags: tags, actor: actor,
+                                               correlation: correlation, "causation id")
+        let raw = try r.readLengthPrefixed("payload")
+        let payload = [UInt8](unsafeUninitializedCapacity: raw.count) { buffer, count in
+            UnsafeMutableRawBufferPointer(buffer).copyMemory(from: raw)
+            count = raw.count
+        }
         try skipExtensions(&r)
         return RecordedEvent(
-            position: position, id: header.id, stream: header.stream, streamVersion: streamVersion,
-            type: header.type, tags: header.tags, recordedAt: Timestamp(microseconds: time),
-            metadata: EventMetadata(actor: actor, correlationID: correlation, causationID: causation),
-            payload: payload)
+            position: position, id: id, stream: stream, streamVersion: streamVersion, type: type, tags: tags,
+            recordedAt: Timestamp(microseconds: time),
+            metadata: EventMetadata(actor: actor, correlationID: correlation, causationID: causation), payload: payload)
     }
 
     struct Header {
@@ -57,15 +68,14 @@ enum EventBody {
     /// Just what the indexer needs; the payload is not copied.
     static func decodeHeader(_ bytes: UnsafeRawBufferPointer) throws(RecordDecodingError) -> Header {
         var r = ByteReader(bytes)
-        return try decodeHeader(&r)
+        let (id, stream, type, tags) = try readHeader(&r)
+        return Header(id: id, stream: stream, type: type, tags: tags)
     }
 
-    private static func decodeHeader(_ r: inout ByteReader) throws(RecordDecodingError) -> Header {
+    private static func readHeader(_ r: inout ByteReader) throws(RecordDecodingError) -> (UUID, String, String, [String]) {
         let v = try r.readByte("envelope version")
         guard v == version else { throw .unsupportedFormat(what: "event envelope", version: v) }
-        let raw = try r.readBytes(count: 16, "event id")
-        var uuid: uuid_t = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
-        withUnsafeMutableBytes(of: &uuid) { $0.copyMemory(from: raw) }
+        let id = UUID(uuid: try r.readBytes(count: 16, "event id").loadUnaligned(as: uuid_t.self))
         let stream = try r.readString("stream")
         let type = try r.readString("event type")
         let tagCount = try r.readVarint("tag count")
@@ -73,7 +83,7 @@ enum EventBody {
         var tags: [String] = []
         tags.reserveCapacity(Int(tagCount))
         for _ in 0..<tagCount { tags.append(try r.readString("tag")) }
-        return Header(id: UUID(uuid: uuid), stream: stream, type: type, tags: tags)
+        return (id, stream, type, tags)
     }
 
     private static func skipExtensions(_ r: inout ByteReader) throws(RecordDecodingError) {

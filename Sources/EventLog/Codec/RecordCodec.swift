@@ -26,17 +26,11 @@ struct UnsafeSendable<Pointee>: @unchecked Sendable {
     init(_ pointer: UnsafeMutablePointer<Pointee>) { self.pointer = pointer }
 }
 
-/// Scratch state for decoding on one thread at a time.
-final class DecodeContext {
-    let zstd = ZstdDecompressor()
-    var body: [UInt8] = []
-}
-
 /// Turns events into stored records and back, with the log's dictionaries.
 final class RecordCodec: Sendable {
     let dictionaries: DictionaryRegistry
     private let compressors = Pool { ZstdCompressor(level: 3) }
-    private let decoders = Pool { DecodeContext() }
+    private let decompressors = Pool { ZstdDecompressor() }
 
     init(dictionaries: DictionaryRegistry) {
         self.dictionaries = dictionaries
@@ -84,32 +78,68 @@ final class RecordCodec: Sendable {
                              frame: frame, dictionaryID: dictionary?.id ?? 0)
     }
 
-    /// Decompresses the record's body and hands its bytes to `body` (valid only inside).
-    func withBody<T>(of record: StoredRecord.Parsed, position: Position,
-                     _ body: (UnsafeRawBufferPointer) throws -> T) throws -> T {
-        var dictionary: CompressionDictionary?
-        if record.dictionaryID != 0 {
-            dictionary = dictionaries.dictionary(record.dictionaryID)
-            guard dictionary != nil else {
-                throw RecordDecodingError.malformed("dictionary id", "record \(position) names dictionary \(record.dictionaryID), which the log does not have")
-            }
-        }
-        return try decoders.with { context in
-            try context.zstd.decompress(record.frame, dictionary: dictionary, into: &context.body)
-            return try context.body.withUnsafeBytes(body)
+    /// Decodes a run of records with one pooled context, so the pool's lock and the
+    /// dictionary lookup are paid once per run (and per change of dictionary), not once
+    /// per event: readers decode thousands of records per call.
+    func withDecoder<T>(_ body: (inout RecordDecoder) throws -> T) rethrows -> T {
+        try decompressors.with { zstd in
+            var decoder = RecordDecoder(dictionaries: dictionaries, zstd: zstd)
+            return try body(&decoder)
         }
     }
 
+    /// Decompresses the record's body and hands its bytes to `body` (valid only inside).
+    func withBody<T>(of record: StoredRecord.Parsed, position: Position,
+                     _ body: (UnsafeRawBufferPointer) throws -> T) throws -> T {
+        try withDecoder { try $0.withBody(of: record, position: position, body) }
+    }
+
     func decode(_ value: UnsafeRawBufferPointer, position: Position) throws -> RecordedEvent {
+        try withDecoder { try $0.decode(value, position: position) }
+    }
+
+    func decodeHeader(_ value: UnsafeRawBufferPointer, position: Position) throws -> (header: EventBody.Header, streamVersion: UInt64) {
+        try withDecoder { try $0.decodeHeader(value, position: position) }
+    }
+}
+
+/// Decodes records one after the other on one thread (see `RecordCodec.withDecoder`).
+struct RecordDecoder {
+    let dictionaries: DictionaryRegistry
+    let zstd: ZstdDecompressor
+    /// The dictionary of the previous record: consecutive records almost always share one.
+    private var dictionaryID: UInt32 = 0
+    private var dictionary: CompressionDictionary?
+
+    init(dictionaries: DictionaryRegistry, zstd: ZstdDecompressor) {
+        self.dictionaries = dictionaries
+        self.zstd = zstd
+    }
+
+    mutating func decode(_ value: UnsafeRawBufferPointer, position: Position) throws -> RecordedEvent {
         let record = try StoredRecord.parse(value)
         return try withBody(of: record, position: position) { body in
             try EventBody.decode(body, position: position, streamVersion: record.streamVersion)
         }
     }
 
-    func decodeHeader(_ value: UnsafeRawBufferPointer, position: Position) throws -> (header: EventBody.Header, streamVersion: UInt64) {
+    mutating func decodeHeader(_ value: UnsafeRawBufferPointer, position: Position) throws -> (header: EventBody.Header, streamVersion: UInt64) {
         let record = try StoredRecord.parse(value)
         let header = try withBody(of: record, position: position) { try EventBody.decodeHeader($0) }
         return (header, record.streamVersion)
+    }
+
+    /// Decompresses the record's body and hands its bytes to `body` (valid only inside).
+    mutating func withBody<T>(of record: StoredRecord.Parsed, position: Position,
+                              _ body: (UnsafeRawBufferPointer) throws -> T) throws -> T {
+        if record.dictionaryID != dictionaryID {
+            let found = record.dictionaryID == 0 ? nil : dictionaries.dictionary(record.dictionaryID)
+            guard record.dictionaryID == 0 || found != nil else {
+                throw RecordDecodingError.malformed("dictionary id", "record \(position) names dictionary \(record.dictionaryID), which the log does not have")
+            }
+            dictionary = found
+            dictionaryID = record.dictionaryID
+        }
+        return try body(try zstd.decompress(record.frame, dictionary: dictionary))
     }
 }

@@ -1,5 +1,6 @@
 /// The value stored under a position in `events`:
-/// `u8 format(1) · varint dictionary id (0 = none) · chain[8] · varint stream version · zstd frame of the body`.
+/// `u8 format(1) · varint dictionary id (0 = none) · chain[8] · varint stream version · zstd frame of the body`,
+/// the frame without its 4-byte magic number (see `zstdFrameMagic`).
 /// The 8-byte chain prefix lets `verify` name the exact first position whose history
 /// was changed; the full 32-byte head of the chain lives in `meta`.
 enum StoredRecord {

@@ -7,10 +7,16 @@ enum DictionaryTrainer {
     /// Runs `ZDICT_trainFromBuffer` over the samples and returns the dictionary bytes,
     /// at most `capacity` of them.
     ///
+    /// 128 KiB by default: on the bench's event mix, held-out bodies compress to 195
+    /// bytes with 16 KiB, 179 with 64 KiB and 174 with 128 KiB, at the same compression
+    /// speed and no slower decompression (more of each record is a match into the
+    /// dictionary). 256 KiB saves 5 bytes more, but every stored dictionary weighs twice
+    /// as much, which small logs pay for.
+    ///
     /// zstd refuses too few samples (fewer than 5 is always too few; a few thousand is
     /// what it recommends) or samples that are mostly under 8 bytes; the error then says
     /// how many were given so the caller can wait for more events and train again.
-    static func train(samples: [[UInt8]], capacity: Int = 16 * 1024) throws(ZstdError) -> [UInt8] {
+    static func train(samples: [[UInt8]], capacity: Int = 128 * 1024) throws(ZstdError) -> [UInt8] {
         precondition(capacity > 0, "a dictionary needs room for at least one byte")
         let total = samples.reduce(0) { $0 + $1.count }
         // libzstd is not even asked about nothing; its own error would name no count.

@@ -1,4 +1,10 @@
 import CZstd
+import Foundation
+
+/// Every zstd frame starts with these 4 bytes (0xFD2FB528, little-endian). Stored frames
+/// leave them out: at ~180 bytes a frame, 4 constant bytes are 2% of the log, and
+/// libzstd's own magicless format is an experimental API that could change meaning.
+let zstdFrameMagic: [UInt8] = [0x28, 0xB5, 0x2F, 0xFD]
 
 /// Compresses events one frame at a time, reusing one `ZSTD_CCtx`: creating a context
 /// allocates hundreds of KiB, far more than the ~400-byte events it compresses.
@@ -36,8 +42,8 @@ final class ZstdCompressor {
 
     /// Appends one zstd frame for `source` to `output` (never clears `output`), so a batch
     /// of records can be laid out in one buffer. The frame declares its content size and
-    /// carries neither checksum nor dictID. With a dictionary, the level is the one the
-    /// dictionary was prepared with.
+    /// carries neither checksum nor dictID nor its magic number (`zstdFrameMagic`). With a
+    /// dictionary, the level is the one the dictionary was prepared with.
     func compress(
         _ source: UnsafeRawBufferPointer, dictionary: CompressionDictionary?,
         appendingTo output: inout [UInt8]
@@ -61,10 +67,16 @@ final class ZstdCompressor {
         // straight into the array's spare capacity and only the written bytes are kept.
         let cctx = self.cctx
         var result = 0
+        var magicFound = false
         output.append(addingCapacity: bound) { span in
             span.withUnsafeMutableBufferPointer { buffer, initialized in
+                initialized = 0
                 result = ZSTD_compress2(cctx, buffer.baseAddress, buffer.count, source.baseAddress, source.count)
-                initialized = ZSTD_isError(result) != 0 ? 0 : result
+                guard ZSTD_isError(result) == 0, result > 4, let base = buffer.baseAddress else { return }
+                magicFound = zstdFrameMagic.elementsEqual(UnsafeBufferPointer(start: base, count: 4))
+                guard magicFound else { return }
+                memmove(base, base + 4, result - 4)
+                initialized = result - 4
             }
         }
         if let code = zstdErrorCode(result) {
@@ -73,14 +85,28 @@ final class ZstdCompressor {
                 description: "compressing an event of \(source.count) bytes failed: \(zstdErrorName(result)); "
                     + "this is a bug in tribelog or libzstd: report it")
         }
+        if !magicFound {
+            throw ZstdError(
+                operation: "ZSTD_compress2", code: 0,
+                description: "libzstd wrote a frame without the zstd magic number: this libzstd "
+                    + "(\(String(cString: ZSTD_versionString()))) is not compatible with tribelog; report it")
+        }
     }
 }
 
-/// Decompresses frames written by `ZstdCompressor`, reusing one `ZSTD_DCtx`.
+/// Decompresses frames written by `ZstdCompressor`, reusing one `ZSTD_DCtx` and one
+/// output buffer: a scan decompresses millions of ~450-byte bodies, and a fresh Swift
+/// array (or even the uniqueness and capacity checks of a reused one) per body showed up.
 ///
 /// One per thread, like the compressor.
 final class ZstdDecompressor {
     private let dctx: OpaquePointer
+    /// The stored frame behind the magic number it was stored without (libzstd reads only
+    /// whole standard frames), then room for the decompressed body. Grown as needed; one
+    /// grown past `keptBytes` by a rare huge event is given back on the next call, since
+    /// pooled decompressors live as long as the store.
+    private var buffer: UnsafeMutableRawBufferPointer
+    private static let keptBytes = 1 << 20
 
     /// Values of libzstd's ZSTD_CONTENTSIZE_UNKNOWN and ZSTD_CONTENTSIZE_ERROR macros,
     /// which are expressions Swift does not import.
@@ -91,25 +117,46 @@ final class ZstdDecompressor {
         // Only fails when malloc does; the caller could not go on either way.
         guard let dctx = ZSTD_createDCtx() else { fatalError("ZSTD_createDCtx: out of memory") }
         self.dctx = dctx
+        buffer = .allocate(byteCount: 4_096, alignment: 16)
     }
 
     deinit {
         ZSTD_freeDCtx(dctx)
+        buffer.deallocate()
     }
 
-    /// Replaces the contents of `output` with the decompressed frame, reusing its capacity.
+    /// Replaces the contents of `output` with the decompressed frame.
+    func decompress(
+        _ frame: UnsafeRawBufferPointer, dictionary: CompressionDictionary?,
+        into output: inout [UInt8], maxSize: Int = 16 << 20
+    ) throws(ZstdError) {
+        output.removeAll(keepingCapacity: true)
+        output.append(contentsOf: try decompress(frame, dictionary: dictionary, maxSize: maxSize))
+    }
+
+    /// The decompressed frame, in this decompressor's buffer: valid until its next call.
     ///
     /// The size the frame declares is checked before anything is allocated, so a damaged
     /// header cannot make us reserve gigabytes. Frames carry no dictID, so libzstd cannot
     /// tell a wrong dictionary from the right one: the caller picks it by our stored id,
     /// and a mismatch shows up as a decoding error or, rarely, as wrong bytes that the
     /// record layer's own integrity check must catch (frames carry no checksum either).
+    ///
+    /// Passing the DDict with each frame costs nothing per frame: libzstd only points the
+    /// context at the prepared tables (no copy, no allocation), and keeps them warm while
+    /// consecutive frames use the same dictionary.
     func decompress(
-        _ frame: UnsafeRawBufferPointer, dictionary: CompressionDictionary?,
-        into output: inout [UInt8], maxSize: Int = 16 << 20
-    ) throws(ZstdError) {
-        output.removeAll(keepingCapacity: true)
-        let declared = ZSTD_getFrameContentSize(frame.baseAddress, frame.count)
+        _ frame: UnsafeRawBufferPointer, dictionary: CompressionDictionary?, maxSize: Int = 16 << 20
+    ) throws(ZstdError) -> UnsafeRawBufferPointer {
+        if buffer.count > Self.keptBytes {
+            buffer.deallocate()
+            buffer = .allocate(byteCount: 4_096, alignment: 16)
+        }
+        let framedCount = frame.count + zstdFrameMagic.count
+        reserve(framedCount)
+        buffer.copyBytes(from: zstdFrameMagic)
+        if frame.count > 0 { (buffer.baseAddress! + zstdFrameMagic.count).copyMemory(from: frame.baseAddress!, byteCount: frame.count) }
+        let declared = ZSTD_getFrameContentSize(buffer.baseAddress, framedCount)
         switch declared {
         case Self.contentSizeError:
             throw .damaged("ZSTD_getFrameContentSize", "no valid zstd frame header in \(frame.count) bytes")
@@ -121,24 +168,26 @@ final class ZstdDecompressor {
             break
         }
         let size = Int(declared)
-        // The exact declared size is all libzstd may write; a frame that decodes to
-        // anything else is an error inside libzstd, so no bytes past it are ever kept.
-        let dctx = self.dctx
-        let ddict = dictionary?.ddict
-        var result = 0
-        output.append(addingCapacity: size) { span in
-            span.withUnsafeMutableBufferPointer { buffer, initialized in
-                result = ZSTD_decompress_usingDDict(
-                    dctx, buffer.baseAddress, buffer.count, frame.baseAddress, frame.count, ddict)
-                initialized = ZSTD_isError(result) != 0 ? 0 : result
-            }
-        }
+        reserve(framedCount + size)
+        // The output goes right after the frame. The exact declared size is all libzstd
+        // may write; a frame that decodes to anything else is an error inside libzstd.
+        let output = buffer.baseAddress! + framedCount
+        let result = ZSTD_decompress_usingDDict(dctx, output, size, buffer.baseAddress, framedCount, dictionary?.ddict)
         if let code = zstdErrorCode(result) {
             throw .damaged("ZSTD_decompress_usingDDict", code: code, zstdErrorName(result))
         }
         guard result == size else {
-            output.removeAll(keepingCapacity: true)
             throw .damaged("ZSTD_decompress_usingDDict", "the frame declares \(size) bytes but holds \(result)")
         }
+        return UnsafeRawBufferPointer(start: output, count: size)
+    }
+
+    /// Grows the buffer to at least `count` bytes, keeping its contents.
+    private func reserve(_ count: Int) {
+        guard buffer.count < count else { return }
+        let grown = UnsafeMutableRawBufferPointer.allocate(byteCount: max(count, 2 * buffer.count), alignment: 16)
+        grown.copyMemory(from: UnsafeRawBufferPointer(buffer))
+        buffer.deallocate()
+        buffer = grown
     }
 }

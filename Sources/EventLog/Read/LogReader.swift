@@ -9,14 +9,22 @@ struct LogReader: Sendable {
 
     /// Up to `limit` events at positions >= `from`, in order.
     func events(from: Position, limit: Int) throws -> [RecordedEvent] {
+        guard limit > 0 else { return [] }
         var result: [RecordedEvent] = []
+        // Scans ask for thousands at a time; one growth step is cheap, a reserved
+        // `limit` of `.max` is not.
+        result.reserveCapacity(min(limit, 4_096))
         try env.read { txn in
             try txn.withCursor(databases.events) { cursor in
-                var entry = try cursor.seek(atLeast: BigEndian.bytes(max(from, 1)))
-                while let (key, value) = entry, result.count < limit {
-                    let position = try Self.position(key)
-                    result.append(try codec.decode(value, position: position))
-                    entry = try cursor.next()
+                try codec.withDecoder { decoder in
+                    var entry = try cursor.seek(atLeast: BigEndian.bytes(max(from, 1)))
+                    while let (key, value) = entry {
+                        // Step before decoding: LMDB's first look at the next record misses
+                        // the cache, and the CPU can wait for it while it decodes this one.
+                        // The current value stays valid: pages do not move during a read.
+                        entry = result.count + 1 < limit ? try cursor.next() : nil
+                        result.append(try decoder.decode(value, position: try Self.position(key)))
+                    }
                 }
             }
         }
@@ -27,11 +35,16 @@ struct LogReader: Sendable {
     func events(at positions: some Collection<Position>) throws -> [RecordedEvent] {
         guard !positions.isEmpty else { return [] }
         return try env.read { txn in
-            try positions.map { position in
-                guard let value = try txn.get(databases.events, key: BigEndian.bytes(position)) else {
-                    throw RecordDecodingError.malformed("event", "position \(position) is indexed but not in the log")
+            try codec.withDecoder { decoder in
+                var result: [RecordedEvent] = []
+                result.reserveCapacity(positions.count)
+                for position in positions {
+                    guard let value = try withUnsafeBytes(of: position.bigEndian, { try txn.get(databases.events, key: $0) }) else {
+                        throw RecordDecodingError.malformed("event", "position \(position) is indexed but not in the log")
+                    }
+                    result.append(try decoder.decode(value, position: position))
                 }
-                return try codec.decode(value, position: position)
+                return result
             }
         }
     }
@@ -41,9 +54,13 @@ struct LogReader: Sendable {
     func filter(_ positions: [Position], types: [String]) throws -> [Position] {
         guard !positions.isEmpty else { return [] }
         return try env.read { txn in
-            try positions.filter { position in
-                guard let value = try txn.get(databases.events, key: BigEndian.bytes(position)) else { return false }
-                return types.contains(try codec.decodeHeader(value, position: position).header.type)
+            try codec.withDecoder { decoder in
+                try positions.filter { position in
+                    guard let value = try withUnsafeBytes(of: position.bigEndian, { try txn.get(databases.events, key: $0) }) else {
+                        return false
+                    }
+                    return types.contains(try decoder.decodeHeader(value, position: position).header.type)
+                }
             }
         }
     }
