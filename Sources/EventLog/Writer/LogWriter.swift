@@ -172,11 +172,14 @@ final class LogWriter: @unchecked Sendable {
 
     /// A retried append (every id already stored or in flight) returns the original positions.
     private func alreadyStored(_ request: AppendRequest, ids: [UUID: Position]) throws -> AppendResult? {
+        // In flight first, the tail second: the committer adds an event to the tail before
+        // it drops it from the in-flight set, so in this order no event slips between them.
+        let inFlightPositions = request.events.map { inFlight.position(of: $0.id) }
         let (inTail, indexedUpTo) = tail.positions(of: request.events.lazy.map(\.id))
         let recheckIndex = indexedUpTo > request.idsCheckedUpTo
         var found: [Position] = []
         for (index, event) in request.events.enumerated() {
-            var position = ids[event.id] ?? inFlight.position(of: event.id) ?? inTail[index] ?? request.knownPositions[index]
+            var position = ids[event.id] ?? inFlightPositions[index] ?? inTail[index] ?? request.knownPositions[index]
             if position == nil && recheckIndex { position = try idLookup(event.id) }
             if let position { found.append(position) }
         }
@@ -199,9 +202,10 @@ final class LogWriter: @unchecked Sendable {
             case .noMatch: match = nil
             case .match(let position): match = position
             case .unknown:
-                let stored = try queries.positions(matching: Query([item]), after: after).first
+                // In flight before stored, for the reason given in `alreadyStored`.
                 let decided = inFlight.first(after: after, matching: item)
                     ?? pending.first { $0.position > after && item.matches(type: $0.type, tags: $0.tags) }?.position
+                let stored = try queries.positions(matching: Query([item]), after: after).first
                 match = [stored, decided].compactMap { $0 }.min()
             }
             if let match { earliest = min(earliest ?? match, match) }
