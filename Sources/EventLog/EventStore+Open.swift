@@ -133,21 +133,14 @@ extension EventStore {
     private static func loadHeads(_ env: LMDBEnvironment, _ dbs: IndexDatabases) throws -> (WriterState, Position) {
         var state = WriterState()
         let checkpoint = try env.read { txn in
-            // Tag entries name types by number, and sort before the type entries.
-            let typeNames = try txn.typeTable(dbs.heads)
-            try txn.withCursor(dbs.heads) { cursor in
-                var entry = try cursor.first()
-                while let (key, value) = entry {
-                    let (kind, name) = try HeadKey.parse(key)
-                    switch kind {
-                    case .stream:
-                        state.streams[name] = try StreamHead(decoding: value).version
-                    case .tag:
-                        state.tags[name] = try TagHeads(try TagHead(decoding: value), typeNames: typeNames)
-                    case .type:
-                        state.typeLast[name] = try TypeHead(decoding: value).last
-                    }
-                    entry = try cursor.next()
+            try txn.forEachHead(dbs.heads) { kind, name, value, typeNames in
+                switch kind {
+                case .stream:
+                    state.streams[name] = try StreamHead(decoding: value).version
+                case .tag:
+                    state.tags[name] = try TagHeads(try TagHead(decoding: value), typeNames: typeNames)
+                case .type:
+                    state.typeLast[name] = try TypeHead(decoding: value).last
                 }
             }
             // Same transaction: the heads are exactly those of this checkpoint.

@@ -60,10 +60,15 @@ extension PayloadValue {
         return String(decoding: output, as: UTF8.self)
     }
 
-    /// Digits straight into the output: `description` would allocate a String per number.
     private static func writeJSONInteger(_ number: Int64, into output: inout [UInt8]) {
         if number < 0 { output.append(UInt8(ascii: "-")) }
-        var rest = number.magnitude  // magnitude, because -Int64.min does not fit in Int64
+        // magnitude, because -Int64.min does not fit in Int64
+        writeDecimal(number.magnitude, into: &output)
+    }
+
+    /// Digits straight into the output: `description` would allocate a String per number.
+    static func writeDecimal(_ number: UInt64, into output: inout [UInt8]) {
+        var rest = number
         withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
             var start = digits.count
             repeat {

@@ -18,13 +18,13 @@ extension RecordedEvent {
     /// line stays valid JSON and the bytes are not lost.
     public func ndjsonLine(into output: inout [UInt8]) {
         output.append(contentsOf: NDJSONKey.position)
-        NDJSON.writeDecimal(position, into: &output)
+        PayloadValue.writeDecimal(position, into: &output)
         output.append(contentsOf: NDJSONKey.id)
         NDJSON.writeLowercaseUUID(id, into: &output)
         output.append(contentsOf: NDJSONKey.stream)
         NDJSON.writeString(stream, into: &output)
         output.append(contentsOf: NDJSONKey.version)
-        NDJSON.writeDecimal(streamVersion, into: &output)
+        PayloadValue.writeDecimal(streamVersion, into: &output)
         output.append(contentsOf: NDJSONKey.type)
         NDJSON.writeString(type, into: &output)
         output.append(contentsOf: NDJSONKey.time)
@@ -79,19 +79,6 @@ enum NDJSON {
         }
     }
 
-    /// Digits straight into the output, without a String per number.
-    static func writeDecimal(_ number: UInt64, into output: inout [UInt8]) {
-        var rest = number
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
-            var start = digits.count
-            repeat {
-                start -= 1
-                digits[start] = UInt8(ascii: "0") + UInt8(rest % 10)
-                rest /= 10
-            } while rest != 0
-            output.append(contentsOf: UnsafeBufferPointer(rebasing: digits[start...]))
-        }
-    }
 
     /// 8-4-4-4-12 lowercase hex; `uuidString` is uppercase and would need a second copy.
     static func writeLowercaseUUID(_ id: UUID, into output: inout [UInt8]) {
@@ -135,7 +122,7 @@ enum NDJSON {
         var rest = number / 10
         while rest > 0 { digits += 1; rest /= 10 }
         for _ in digits..<max(width, digits) { output.append(UInt8(ascii: "0")) }
-        writeDecimal(number, into: &output)
+        PayloadValue.writeDecimal(number, into: &output)
     }
 
     /// Proleptic Gregorian date of a day count (Howard Hinnant's `civil_from_days`).

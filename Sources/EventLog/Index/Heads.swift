@@ -152,3 +152,19 @@ extension Transaction {
         }
     }
 }
+
+extension Transaction {
+    /// Calls `body` with every entry of `heads`, decoded as far as its kind and name, and
+    /// the type table that tag entries refer to by number.
+    func forEachHead(_ heads: MDB_dbi, _ body: (PostingKind, String, UnsafeRawBufferPointer, [String]) throws -> Void) throws {
+        let typeNames = try typeTable(heads)
+        try withCursor(heads) { cursor in
+            var entry = try cursor.first()
+            while let (key, value) = entry {
+                let (kind, name) = try HeadKey.parse(key)
+                try body(kind, name, value, typeNames)
+                entry = try cursor.next()
+            }
+        }
+    }
+}

@@ -115,26 +115,20 @@ struct HeadsSummary: Equatable {
 
     static func read(_ txn: Transaction, _ dbs: IndexDatabases) throws -> HeadsSummary {
         var summary = HeadsSummary()
-        let typeNames = try txn.typeTable(dbs.heads)
-        try txn.withCursor(dbs.heads) { cursor in
-            var entry = try cursor.first()
-            while let (key, value) = entry {
-                let (kind, name) = try HeadKey.parse(key)
-                switch kind {
-                case .stream:
-                    summary.streams[name] = try StreamHead(decoding: value)
-                case .type:
-                    summary.types[name] = try TypeHead(decoding: value).last
-                case .tag:
-                    let head = try TagHead(decoding: value)
-                    // A tag's last position is its latest per-type one; store both as found.
-                    summary.tags[name] = head.last
-                    summary.typeTags[name] = try Dictionary(head.byType.map { number, position in
-                        guard Int(number) < typeNames.count else { throw RecordDecodingError.malformed("tag head", "unknown type number \(number)") }
-                        return (typeNames[Int(number)], position)
-                    }, uniquingKeysWith: max)
-                }
-                entry = try cursor.next()
+        try txn.forEachHead(dbs.heads) { kind, name, value, typeNames in
+            switch kind {
+            case .stream:
+                summary.streams[name] = try StreamHead(decoding: value)
+            case .type:
+                summary.types[name] = try TypeHead(decoding: value).last
+            case .tag:
+                let head = try TagHead(decoding: value)
+                // A tag's last position is its latest per-type one; store both as found.
+                summary.tags[name] = head.last
+                summary.typeTags[name] = try Dictionary(head.byType.map { number, position in
+                    guard Int(number) < typeNames.count else { throw RecordDecodingError.malformed("tag head", "unknown type number \(number)") }
+                    return (typeNames[Int(number)], position)
+                }, uniquingKeysWith: max)
             }
         }
         return summary
