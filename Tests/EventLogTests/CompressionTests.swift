@@ -3,23 +3,11 @@ import Testing
 
 @testable import EventLog
 
-/// Seeded so that the samples, the dictionary and the printed figures are the same on
-/// every run and every machine.
-private struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 /// ~300-byte JSON events like a tribe's: fixed field names, a few recurring values,
 /// and ids, timestamps and message bodies that vary.
 private func eventSamples(count: Int, seed: UInt64) -> [[UInt8]] {
-    var rng = SplitMix64(state: seed)
+    // Seeded, so the samples, the dictionary and the printed figures are the same everywhere.
+    var rng = SplitMix64(seed: seed)
     let types = ["MessagePosted", "MemberJoined", "ReactionAdded", "MessageEdited", "MemberLeft", "TopicRenamed"]
     let words = ["hello", "tribe", "meeting", "tomorrow", "photo", "thanks", "great", "lunch", "plan",
                  "see", "you", "at", "the", "weekend", "park", "who", "is", "coming", "tonight"]
@@ -136,7 +124,7 @@ private func decompress(_ frame: [UInt8], _ dictionary: CompressionDictionary?, 
         // frame fails to decode. Two dictionaries trained on similar events can turn a few
         // frames in a thousand into wrong bytes without an error (there is no checksum):
         // that is for the record layer's integrity check, not for this layer, to catch.
-        var rng = SplitMix64(state: 9)
+        var rng = SplitMix64(seed: 9)
         let binary = (0..<2000).map { _ in
             (0..<300).map { i in i % 4 == 0 ? UInt8.random(in: 0...255, using: &rng) : UInt8(i % 7) }
         }

@@ -10,10 +10,7 @@ struct IndexSummary {
 
         mutating func add(_ position: Position) {
             count += 1
-            var z = position &+ 0x9E37_79B9_7F4A_7C15
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            mix = mix &+ (z ^ (z >> 31))
+            mix = mix &+ SplitMix64.mix(position &+ SplitMix64.increment)
         }
     }
 

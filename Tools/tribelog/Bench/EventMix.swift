@@ -1,21 +1,9 @@
 import EventLog
 import Foundation
 
-/// SplitMix64: tiny, fast and the same sequence everywhere, so every bench run stores the
-/// same events (the standard library's `random(in:using:)` may change between releases).
-struct SplitMix64 {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
+/// Draws for the event mix, on the log's seeded generator: every bench run stores the
+/// same events.
+extension SplitMix64 {
     /// 0..<bound; the modulo bias is irrelevant at these bounds.
     mutating func below(_ bound: Int) -> Int { Int(next() % UInt64(bound)) }
 
