@@ -32,6 +32,8 @@ final class Committer: @unchecked Sendable {
     private let logger: Logger
     let pendingDictionary = Mutex<CompressionDictionary?>(nil)
     let statistics = Mutex(WriterStatistics())
+    /// Tests set this to make the next commit fail as a full disk would, before writing.
+    let failNextCommit = Mutex<(any Error)?>(nil)
 
     init(env: LMDBEnvironment, databases: LogDatabases, tail: TailIndex, inFlight: InFlight,
          dictionaries: DictionaryRegistry, onCommit: @escaping @Sendable (Position) -> Void, logger: Logger) {
@@ -119,6 +121,7 @@ final class Committer: @unchecked Sendable {
         let dictionary = pendingDictionary.withLock { $0 }
         if !staged.isEmpty || dictionary != nil {
             do {
+                if let injected = failNextCommit.withLock({ e in defer { e = nil }; return e }) { throw injected }
                 let stored = try write(staged, head: last?.head ?? 0, chain: last?.chain ?? [], dictionary: dictionary)
                 if let stored { dictionaries.install(stored) }
             } catch {
@@ -141,10 +144,12 @@ final class Committer: @unchecked Sendable {
     }
 
     /// Resumes every caller; with `failure`, the accepted ones get it instead of a result.
+    /// That includes "already stored" answers: one may point at an event that was in
+    /// flight in this very commit, so it cannot be promised either.
     private func finish(_ jobs: [CommitJob], failing failure: (any Error)?) {
         for job in jobs {
             for (request, outcome) in zip(job.requests, job.outcomes) {
-                if let failure, case .success(let result) = outcome, !result.alreadyStored {
+                if let failure, case .success = outcome {
                     request.continuation.resume(throwing: failure)
                 } else {
                     request.continuation.resume(with: outcome)
