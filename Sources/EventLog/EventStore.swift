@@ -113,6 +113,9 @@ public final class EventStore: Sendable {
     /// How many commits and requests the writer has made so far.
     public var writerStatistics: WriterStatistics { writer?.statistics ?? WriterStatistics() }
 
+    /// How many zstd dictionaries the log has trained and stored so far.
+    public var compressionDictionaryCount: Int { codec.dictionaries.count }
+
     /// Why background indexing last failed, while it keeps failing (it retries).
     public var indexerError: String? { indexer.failure }
 

@@ -14,6 +14,8 @@ final class DictionaryRegistry: Sendable {
 
     var current: CompressionDictionary? { state.withLock { $0.current } }
 
+    var count: Int { state.withLock { $0.byID.count } }
+
     var nextID: UInt32 { state.withLock { ($0.byID.keys.max() ?? 0) + 1 } }
 
     func dictionary(_ id: UInt32) -> CompressionDictionary? {

@@ -60,6 +60,19 @@ enum Measurements {
         return seconds(since: start)
     }
 
+    /// Appends `events` in batches and waits (at most 10 s) until the store has trained
+    /// and stored its first compression dictionary.
+    static func warmUp(_ store: EventStore, _ events: [NewEvent]) async throws {
+        for start in stride(from: 0, to: events.count, by: 512) {
+            _ = try await store.append(Array(events[start..<min(start + 512, events.count)]), to: "warm-up")
+        }
+        let deadline = ContinuousClock.now + .seconds(10)
+        while store.compressionDictionaryCount == 0 {
+            guard ContinuousClock.now < deadline else { throw BenchError("the warm-up trained no compression dictionary within 10 s") }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+    }
+
     static func index(_ store: EventStore, expected: Int) throws -> Double {
         let start = ContinuousClock.now
         let indexed = try store.indexNow()
