@@ -60,15 +60,7 @@ extension EventStore {
         let writer: LogWriter? = options.readOnly ? nil : LogWriter(
             env: logEnv, databases: logDatabases, state: state, tail: tail, queries: queries, dictionaries: dictionaries,
             reload: { [indexEnv] in try Self.loadWriterState(reader: reader, indexEnv: indexEnv, index: indexDatabases, tail: nil) },
-            idLookup: { [indexEnv] id in
-                try indexEnv.read { txn in
-                    try withUnsafeBytes(of: id.uuid) { key in
-                        guard let raw = try txn.get(indexDatabases.ids, key: key) else { return nil }
-                        var r = ByteReader(raw)
-                        return try r.readVarint("indexed position")
-                    }
-                }
-            },
+            idLookup: { id in try queries.positions(ofIDs: [id]).positions[0] },
             onCommit: { [notifier, indexer] head in
                 notifier.publish(head: head)
                 indexer.notify()

@@ -138,20 +138,11 @@ public final class EventStore: Sendable {
 
     /// The raw stored value at a position (for tamper tests and tools).
     public func storedRecord(at position: Position) throws -> [UInt8]? {
-        try logEnv.read { txn in try txn.get(logDatabases.events, key: BigEndian.bytes(position)).map(Array.init) }
+        try logEnv.read { txn in try reader.record(txn, at: position).map(Array.init) }
     }
 
     func indexedPositions(of ids: [UUID]) throws -> (positions: [Position?], checkpoint: Position) {
-        try indexEnv.read { txn in
-            let checkpoint = try QueryEngine.checkpoint(txn, indexDatabases)
-            let positions = try ids.map { id -> Position? in
-                try withUnsafeBytes(of: id.uuid) { key in
-                    guard let raw = try txn.get(indexDatabases.ids, key: key) else { return nil }
-                    var reader = ByteReader(raw)
-                    return try reader.readVarint("indexed position")
-                }
-            }
-            return (positions, checkpoint)
-        }
+        try queries.positions(ofIDs: ids)
     }
+
 }

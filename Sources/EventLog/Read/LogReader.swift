@@ -39,7 +39,7 @@ struct LogReader: Sendable {
                 var result: [RecordedEvent] = []
                 result.reserveCapacity(positions.count)
                 for position in positions {
-                    guard let value = try withUnsafeBytes(of: position.bigEndian, { try txn.get(databases.events, key: $0) }) else {
+                    guard let value = try record(txn, at: position) else {
                         throw RecordDecodingError.malformed("event", "position \(position) is indexed but not in the log")
                     }
                     result.append(try decoder.decode(value, position: position))
@@ -56,13 +56,18 @@ struct LogReader: Sendable {
         return try env.read { txn in
             try codec.withDecoder { decoder in
                 try positions.filter { position in
-                    guard let value = try withUnsafeBytes(of: position.bigEndian, { try txn.get(databases.events, key: $0) }) else {
+                    guard let value = try record(txn, at: position) else {
                         return false
                     }
                     return types.contains(try decoder.decodeHeader(value, position: position).header.type)
                 }
             }
         }
+    }
+
+    /// The stored record at `position`, valid until `txn` ends.
+    func record(_ txn: Transaction, at position: Position) throws -> UnsafeRawBufferPointer? {
+        try withUnsafeBytes(of: position.bigEndian) { try txn.get(databases.events, key: $0) }
     }
 
     static func position(_ key: UnsafeRawBufferPointer) throws -> Position {

@@ -1,4 +1,5 @@
 import CLMDB
+import Foundation
 
 /// Answers "which positions match" from the stored posting blocks merged with the
 /// in-memory tail the indexer has not written yet, so no committed event is missed.
@@ -70,6 +71,21 @@ struct QueryEngine: Sendable {
             merged = merged.uniquedSorted()
         }
         return (merged, checkpoint)
+    }
+
+    /// Where the index has stored each of these event ids, and the checkpoint it had then.
+    func positions(ofIDs ids: [UUID]) throws -> (positions: [Position?], checkpoint: Position) {
+        try indexEnv.read { txn in
+            let checkpoint = try Self.checkpoint(txn, index)
+            let positions = try ids.map { id -> Position? in
+                try withUnsafeBytes(of: id.uuid) { key in
+                    guard let raw = try txn.get(index.ids, key: key) else { return nil }
+                    var reader = ByteReader(raw)
+                    return try reader.readVarint("indexed position")
+                }
+            }
+            return (positions, checkpoint)
+        }
     }
 
     static func checkpoint(_ txn: Transaction, _ index: IndexDatabases) throws -> Position {
