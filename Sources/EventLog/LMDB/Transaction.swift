@@ -96,10 +96,6 @@ struct Cursor {
         try key.withUnsafeBytes { (k) throws in try seek(atLeast: k) }
     }
 
-    func deleteCurrent() throws {
-        try check(mdb_cursor_del(handle, 0), "mdb_cursor_del", path: path)
-    }
-
     private mutating func move(_ op: MDB_cursor_op) throws -> Entry? {
         var k = MDB_val()
         var v = MDB_val()
