@@ -42,8 +42,9 @@ final class InFlight: Sendable {
         state.withLock { $0 = State(committedUpTo: position) }
     }
 
-    func position(of id: UUID) -> Position? {
-        state.withLock { $0.ids[id] }
+    /// One lock for a whole request's ids.
+    func positions(of ids: some Sequence<UUID>) -> [Position?] {
+        state.withLock { s in ids.map { s.ids[$0] } }
     }
 
     func first(after position: Position, matching item: QueryItem) -> Position? {

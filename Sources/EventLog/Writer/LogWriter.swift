@@ -174,7 +174,7 @@ final class LogWriter: @unchecked Sendable {
     private func alreadyStored(_ request: AppendRequest, ids: [UUID: Position]) throws -> AppendResult? {
         // In flight first, the tail second: the committer adds an event to the tail before
         // it drops it from the in-flight set, so in this order no event slips between them.
-        let inFlightPositions = request.events.map { inFlight.position(of: $0.id) }
+        let inFlightPositions = inFlight.positions(of: request.events.lazy.map(\.id))
         let (inTail, indexedUpTo) = tail.positions(of: request.events.lazy.map(\.id))
         let recheckIndex = indexedUpTo > request.idsCheckedUpTo
         var found: [Position] = []
