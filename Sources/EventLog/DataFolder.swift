@@ -45,7 +45,7 @@ struct DataFolder {
             }
             throw DataFolderError("cannot open \(path): \(String(cString: strerror(code)))")
         }
-        guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
+        guard Self.lock(fd) else {
             var buffer = [UInt8](repeating: 0, count: 32)
             let n = pread(fd, &buffer, 31, 0)
             let holder = n > 0 ? String(decoding: buffer[..<n], as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines) : "?"
@@ -56,6 +56,18 @@ struct DataFolder {
         ftruncate(fd, 0)
         _ = pid.withCString { pwrite(fd, $0, strlen($0), 0) }
         return fd
+    }
+
+    /// A writer that has just closed can hold its lock a moment longer: a process it
+    /// spawned shares the lock's open file description from fork until exec closes it
+    /// (O_CLOEXEC). So a refusal is only believed after a quarter of a second of retries.
+    private static func lock(_ fd: Int32) -> Bool {
+        for attempt in 0..<25 {
+            if flock(fd, LOCK_EX | LOCK_NB) == 0 { return true }
+            guard errno == EWOULDBLOCK, attempt < 24 else { return false }
+            usleep(10_000)
+        }
+        return false
     }
 
     private static func reason(_ error: any Error) -> String {
