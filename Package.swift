@@ -11,6 +11,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .library(name: "EventLog", targets: ["EventLog"]),
+        .library(name: "ProjectionKit", targets: ["ProjectionKit"]),
         .executable(name: "tribelog", targets: ["tribelog"]),
     ],
     dependencies: [
@@ -34,6 +35,10 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Sources/EventLog", swiftSettings: strict),
+        .target(
+            name: "ProjectionKit",
+            dependencies: ["EventLog", .product(name: "Logging", package: "swift-log")],
+            path: "Sources/ProjectionKit", swiftSettings: strict),
         .executableTarget(
             name: "tribelog",
             dependencies: [
@@ -51,5 +56,9 @@ let package = Package(
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ],
             path: "Tests/EventLogTests", swiftSettings: strict),
+        .testTarget(
+            name: "ProjectionKitTests",
+            dependencies: ["ProjectionKit", "EventLog"],
+            path: "Tests/ProjectionKitTests", swiftSettings: strict),
     ]
 )

@@ -107,6 +107,15 @@ public final class EventStore: Sendable {
         EventSubscription(store: self, next: max(position, 1))
     }
 
+    /// Returns true once the head has moved past `position`; false when the store closed
+    /// or the task was cancelled. Followers wait here instead of polling.
+    public func waitForCommit(after position: Position) async -> Bool {
+        await notifier.wait(after: position)
+    }
+
+    /// The data folder's read-model folder (`views`), which projections keep beside the log.
+    public var viewsDirectory: URL { folder.root.appendingPathComponent("views") }
+
     /// The position up to which the stored index is written.
     public var indexedPosition: Position { indexer.checkpoint }
 

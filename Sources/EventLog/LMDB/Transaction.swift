@@ -56,6 +56,11 @@ struct Transaction {
         try check(mdb_drop(handle, dbi, 0), "mdb_drop", path: path)
     }
 
+    /// Deletes the database and closes its handle (mdb_drop with del = 1).
+    func delete(database dbi: MDB_dbi) throws {
+        try check(mdb_drop(handle, dbi, 1), "mdb_drop", path: path)
+    }
+
     func withCursor<T>(_ dbi: MDB_dbi, _ body: (inout Cursor) throws -> T) throws -> T {
         var cursor: OpaquePointer?
         try check(mdb_cursor_open(handle, dbi, &cursor), "mdb_cursor_open", path: path)

@@ -1,0 +1,91 @@
+import EventLog
+import Logging
+
+extension ProjectionHost {
+    /// Rebuilds what is outdated, then follows the log until the task is cancelled or the
+    /// store closes. Run it as the host's service.
+    public func run() async throws {
+        if !outdated.isEmpty { try rebuild(outdated) }
+        while !Task.isCancelled {
+            if try step() > 0 {
+                await Task.yield()
+                continue
+            }
+            let from = lowestFollowingCheckpoint() ?? store.head
+            guard await store.waitForCommit(after: from) else { return }
+        }
+    }
+
+    /// Applies everything committed so far (or up to `bound`) and returns how many events
+    /// were read. For tools and tests that do not run the host as a service.
+    @discardableResult
+    public func catchUp(until bound: Position? = nil) throws -> Int {
+        var total = 0
+        while true {
+            let applied = try step(until: bound)
+            if applied == 0 { return total }
+            total += applied
+        }
+    }
+
+    func lowestFollowingCheckpoint() -> Position? {
+        state.withLock { $0.filter(\.isFollowing).map(\.checkpoint).min() }
+    }
+
+    /// One batch: reads up to `batchSize` events after the lowest checkpoint and applies
+    /// them to every following projection in one views transaction. Returns how many
+    /// events it read (0 when every projection is at the head).
+    func step(until bound: Position? = nil) throws -> Int {
+        try serial.withLock { _ in
+            let following = state.withLock { slots in slots.indices.filter { slots[$0].isFollowing }.map { ($0, slots[$0]) } }
+            guard let from = following.map(\.1.checkpoint).min() else { return 0 }
+            let target = min(bound ?? .max, store.head)
+            guard from < target else { return 0 }
+            let events = try store.read(from: from + 1, limit: min(batchSize, Int(target - from)))
+            guard let last = events.last?.position else { return 0 }
+            do {
+                try views.write { transaction in
+                    for (index, slot) in following {
+                        guard let database = slot.databases[slot.generation] else { continue }
+                        let model = ModelWriter(transaction: transaction, database: database)
+                        try apply(events, after: slot.checkpoint, projection: index, to: model)
+                        try model.flush()
+                        try catalog.set(CatalogEntry(version: slot.version, generation: slot.generation, checkpoint: last),
+                                        for: slot.name, in: transaction)
+                    }
+                }
+            } catch let failure as ApplyFailure {
+                // Nothing of the batch was stored; the next step goes on without this projection.
+                let message = "projection '\(failure.projection)' could not apply the event at position \(failure.position): \(failure.error); the others go on: fix the projection and restart, or rebuild it"
+                logger.error("projection failed", metadata: ["projection": "\(failure.projection)", "position": "\(failure.position)", "error": "\(failure.error)"])
+                state.withLock { $0[failure.index].failure = message }
+                return events.count
+            }
+            state.withLock { slots in for (index, _) in following { slots[index].checkpoint = last } }
+            waiters.advance { reached($0, $1) }
+            return events.count
+        }
+    }
+
+    /// Applies the events after `checkpoint` that the projection reads, writing early when
+    /// the batch grows large.
+    func apply(_ events: [RecordedEvent], after checkpoint: Position, projection index: Int, to model: ModelWriter) throws {
+        let projection = projections[index]
+        for event in events where event.position > checkpoint && projection.handles(event.type) {
+            do {
+                try projection.apply(event, to: model)
+            } catch {
+                throw ApplyFailure(index: index, projection: projection.name, position: event.position, error: error)
+            }
+            try model.flushIfLarge()
+        }
+    }
+}
+
+/// A projection threw while applying an event.
+struct ApplyFailure: Error {
+    let index: Int
+    let projection: String
+    let position: Position
+    let error: any Error
+}

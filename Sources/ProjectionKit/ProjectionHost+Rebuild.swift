@@ -1,0 +1,106 @@
+import EventLog
+import Logging
+
+extension ProjectionHost {
+    /// Builds the named projections (all with nil) from position 1 up to `until` (default:
+    /// the head) into fresh databases, then swaps them in: one transaction points the
+    /// catalog at the new models and empties the old ones, so readers see either the old
+    /// or the new model, whole. Until then the old models stay as they were. `progress` is
+    /// called after each chunk with (position, target).
+    ///
+    /// Reads the log once for all of them. Follow steps wait meanwhile.
+    public func rebuild(_ names: [String]? = nil, until: Position? = nil,
+                        progress: ((Position, Position) -> Void)? = nil) throws {
+        let chosen = try indices(of: names)
+        guard !chosen.isEmpty else { return }
+        try serial.withLock { _ in
+            let target = min(until ?? .max, store.head)
+            let fresh = try prepareFreshDatabases(chosen)
+            defer { state.withLock { slots in for index in chosen { slots[index].rebuilding = false } } }
+            var next: Position = 1
+            repeat {
+                let events = next <= target ? try store.read(from: next, limit: min(Self.rebuildChunk, Int(target - next + 1))) : []
+                let isLast = events.last.map { $0.position >= target } ?? true
+                try views.write { transaction in
+                    for (index, database) in fresh {
+                        let model = ModelWriter(transaction: transaction, database: database.database)
+                        try apply(events, after: 0, projection: index, to: model)
+                        try model.flush()
+                    }
+                    if isLast { try swap(fresh, checkpoint: target, in: transaction) }
+                }
+                next = (events.last?.position ?? target) + 1
+                progress?(min(next - 1, target), target)
+            } while next <= target
+            finishSwap(fresh, checkpoint: target)
+        }
+        logger.info("read models rebuilt", metadata: ["projections": "\(chosen.map { projections[$0].name })", "position": "\(until.map { min($0, store.head) } ?? store.head)"])
+        waiters.advance { reached($0, $1) }
+    }
+
+    /// Events per rebuild transaction: large enough that fsyncs do not matter, small
+    /// enough that a chunk of decoded events stays a few tens of MB.
+    static var rebuildChunk: Int { 32_768 }
+
+    private func indices(of names: [String]?) throws -> [Int] {
+        guard let names else { return Array(projections.indices) }
+        return try names.map { name in
+            guard let index = projections.firstIndex(where: { $0.name == name }) else {
+                throw ProjectionError("there is no projection named '\(name)': choose one of \(projections.map(\.name).joined(separator: ", "))")
+            }
+            return index
+        }
+    }
+
+    private struct Fresh {
+        var generation: UInt32
+        var database: ViewDatabase
+    }
+
+    /// A new, empty database per projection, one generation past the current one.
+    private func prepareFreshDatabases(_ chosen: [Int]) throws -> [(Int, Fresh)] {
+        let fresh = try chosen.map { index -> (Int, Fresh) in
+            let (name, generation) = state.withLock { ($0[index].name, $0[index].generation + 1) }
+            guard let database = try views.database(CatalogEntry.modelDatabaseName(name, generation: generation), create: true) else {
+                throw ProjectionError("could not create the read-model database for '\(name)'")
+            }
+            return (index, Fresh(generation: generation, database: database))
+        }
+        // A database of that name may hold a half-built model from an interrupted rebuild.
+        try views.write { transaction in
+            for (_, fresh) in fresh { try transaction.clear(fresh.database) }
+        }
+        state.withLock { slots in
+            for (index, fresh) in fresh {
+                slots[index].rebuilding = true
+                slots[index].databases[fresh.generation] = fresh.database
+            }
+        }
+        return fresh
+    }
+
+    /// Points the catalog at the fresh models and empties the old ones (emptied rather than
+    /// dropped: a reader may still hold the old handle; `init` drops them on the next start).
+    private func swap(_ fresh: [(Int, Fresh)], checkpoint: Position, in transaction: ViewWriteTransaction) throws {
+        let slots = state.withLock { $0 }
+        for (index, new) in fresh {
+            let slot = slots[index]
+            if let old = slot.databases[slot.generation], slot.generation != new.generation { try transaction.clear(old) }
+            try catalog.set(CatalogEntry(version: projections[index].version, generation: new.generation, checkpoint: checkpoint),
+                            for: slot.name, in: transaction)
+        }
+    }
+
+    private func finishSwap(_ fresh: [(Int, Fresh)], checkpoint: Position) {
+        state.withLock { slots in
+            for (index, new) in fresh {
+                slots[index].generation = new.generation
+                slots[index].checkpoint = checkpoint
+                slots[index].version = projections[index].version
+                slots[index].needsRebuild = false
+                slots[index].failure = nil
+                slots[index].databases = slots[index].databases.filter { $0.key >= new.generation }
+            }
+        }
+    }
+}
