@@ -15,8 +15,9 @@ public protocol Projection: Sendable {
     var version: UInt32 { get }
     /// The event types `apply` reads; nil for every event.
     var eventTypes: Set<String>? { get }
-    /// Folds one event into the model.
-    func apply(_ event: RecordedEvent, to model: ModelWriter) throws
+    /// Folds one event into the model. `event.decoded` shares one decoding of the event
+    /// among the projections of a batch.
+    func apply(_ event: ProjectedEvent, to model: ModelWriter) throws
 }
 
 extension Projection {

@@ -41,7 +41,7 @@ extension ProjectionHost {
             guard let from = following.map(\.1.checkpoint).min() else { return 0 }
             let target = min(bound ?? .max, store.head)
             guard from < target else { return 0 }
-            let events = try store.read(from: from + 1, limit: min(batchSize, Int(target - from)))
+            let events = try store.read(from: from + 1, limit: min(batchSize, Int(target - from))).map(ProjectedEvent.init)
             guard let last = events.last?.position else { return 0 }
             do {
                 try views.write { transaction in
@@ -69,7 +69,7 @@ extension ProjectionHost {
 
     /// Applies the events after `checkpoint` that the projection reads, writing early when
     /// the batch grows large.
-    func apply(_ events: [RecordedEvent], after checkpoint: Position, projection index: Int, to model: ModelWriter) throws {
+    func apply(_ events: [ProjectedEvent], after checkpoint: Position, projection index: Int, to model: ModelWriter) throws {
         let projection = projections[index]
         for event in events where event.position > checkpoint && projection.handles(event.type) {
             do {

@@ -19,7 +19,7 @@ extension ProjectionHost {
             defer { state.withLock { slots in for index in chosen { slots[index].rebuilding = false } } }
             var next: Position = 1
             repeat {
-                let events = next <= target ? try store.read(from: next, limit: min(Self.rebuildChunk, Int(target - next + 1))) : []
+                let events = next <= target ? try store.read(from: next, limit: min(Self.rebuildChunk, Int(target - next + 1))).map(ProjectedEvent.init) : []
                 let isLast = events.last.map { $0.position >= target } ?? true
                 try views.write { transaction in
                     for (index, database) in fresh {

@@ -60,7 +60,9 @@ struct CountingProjection: Projection {
         var description: String { "refused on purpose" }
     }
 
-    func apply(_ event: RecordedEvent, to model: ModelWriter) throws {
+    func apply(_ projected: ProjectedEvent, to model: ModelWriter) throws {
+        // Decoded through the shared cache, as domain projections do.
+        let event = projected.decoded { $0 }
         if event.type == failOn { throw Refused() }
         try increment(ModelKey("type").with(event.type), in: model)
         for tag in event.tags {
