@@ -11,6 +11,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .library(name: "EventLog", targets: ["EventLog"]),
+        .library(name: "TribeDomain", targets: ["TribeDomain"]),
         .executable(name: "tribelog", targets: ["tribelog"]),
     ],
     dependencies: [
@@ -34,6 +35,14 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Sources/EventLog", swiftSettings: strict),
+        .target(
+            name: "TribeDomain",
+            dependencies: [
+                "EventLog",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Sources/TribeDomain", swiftSettings: strict),
         .executableTarget(
             name: "tribelog",
             dependencies: [
@@ -51,5 +60,13 @@ let package = Package(
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ],
             path: "Tests/EventLogTests", swiftSettings: strict),
+        .testTarget(
+            name: "TribeDomainTests",
+            dependencies: [
+                "TribeDomain", "EventLog",
+                .product(name: "PropertyBased", package: "swift-property-based"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/TribeDomainTests", swiftSettings: strict),
     ]
 )
