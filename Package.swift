@@ -11,6 +11,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .library(name: "EventLog", targets: ["EventLog"]),
+        .library(name: "TribeDomain", targets: ["TribeDomain"]),
         .library(name: "ProjectionKit", targets: ["ProjectionKit"]),
         .executable(name: "tribelog", targets: ["tribelog"]),
     ],
@@ -35,6 +36,14 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Sources/EventLog", swiftSettings: strict),
+        .target(
+            name: "TribeDomain",
+            dependencies: [
+                "EventLog",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Sources/TribeDomain", swiftSettings: strict),
         .target(
             name: "ProjectionKit",
             dependencies: ["EventLog", .product(name: "Logging", package: "swift-log")],
