@@ -22,6 +22,7 @@ public enum DomainEvent: Sendable, Hashable {
     case partnerLeft(PartnerLeft)
     case supporterJoined(SupporterJoined)
     case partupDissolved(PartupDissolved)
+    case notificationsRead(NotificationsRead)
 
     /// The event's struct, for code that needs what all events have in common.
     public var body: any DomainEventBody { codable }
@@ -47,6 +48,7 @@ public enum DomainEvent: Sendable, Hashable {
         case .partnerLeft(let e): e
         case .supporterJoined(let e): e
         case .partupDissolved(let e): e
+        case .notificationsRead(let e): e
         }
     }
 
@@ -71,6 +73,7 @@ public enum DomainEvent: Sendable, Hashable {
         TribePrivacyChanged.self, MemberApplied.self, MemberInvited.self, MemberAdmitted.self, MemberRejected.self,
         MemberLeft.self, MemberRemoved.self, RoleGranted.self, RoleRevoked.self, PartupLaunched.self,
         PartupUpdated.self, PartnerJoined.self, PartnerLeft.self, SupporterJoined.self, PartupDissolved.self,
+        NotificationsRead.self,
     ]
 
     private static let bodyTypesByName: [String: any EventBody.Type] =
