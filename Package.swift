@@ -13,6 +13,7 @@ let package = Package(
         .library(name: "EventLog", targets: ["EventLog"]),
         .library(name: "TribeDomain", targets: ["TribeDomain"]),
         .library(name: "ProjectionKit", targets: ["ProjectionKit"]),
+        .library(name: "TribeProjections", targets: ["TribeProjections"]),
         .executable(name: "tribelog", targets: ["tribelog"]),
     ],
     dependencies: [
@@ -48,6 +49,10 @@ let package = Package(
             name: "ProjectionKit",
             dependencies: ["EventLog", .product(name: "Logging", package: "swift-log")],
             path: "Sources/ProjectionKit", swiftSettings: strict),
+        .target(
+            name: "TribeProjections",
+            dependencies: ["EventLog", "TribeDomain", "ProjectionKit"],
+            path: "Projections", swiftSettings: strict),
         .executableTarget(
             name: "tribelog",
             dependencies: [
@@ -69,5 +74,9 @@ let package = Package(
             name: "ProjectionKitTests",
             dependencies: ["ProjectionKit", "EventLog"],
             path: "Tests/ProjectionKitTests", swiftSettings: strict),
+        .testTarget(
+            name: "TribeProjectionsTests",
+            dependencies: ["TribeProjections", "TribeDomain", "ProjectionKit", "EventLog", .product(name: "Logging", package: "swift-log")],
+            path: "Tests/TribeProjectionsTests", swiftSettings: strict),
     ]
 )
