@@ -56,7 +56,7 @@ let package = Package(
         .executableTarget(
             name: "tribelog",
             dependencies: [
-                "EventLog",
+                "EventLog", "TribeDomain", "ProjectionKit", "TribeProjections",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -47,7 +47,8 @@ public struct DirectoryProjection: DomainProjection {
             model.put(DirectoryKey.partup(e.partup), PartupRecord(
                 id: e.partup.rawValue, tribe: e.tribe.rawValue, launcher: e.launcher.rawValue, title: e.title, goal: e.goal,
                 wantedSkills: e.wantedSkills, privacy: e.privacy.rawValue, endDate: e.endDate?.microseconds, launchedAt: time,
-                partners: [], supporters: [], outcome: nil, dissolvedAt: nil))
+                // The domain makes the launcher the part-up's first partner.
+                partners: [e.launcher.rawValue], supporters: [], outcome: nil, dissolvedAt: nil))
             model.put(DirectoryKey.tribePartup(e.tribe, e.partup), [])
             try updateTribe(e.tribe, model) { $0.activePartups += 1 }
         case .partupUpdated(let e):

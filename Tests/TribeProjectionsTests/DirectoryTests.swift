@@ -36,7 +36,7 @@ import TribeDomain
         #expect(try read(s) { try DirectoryModel.membership($0, vault, cy)?.status } == .applied)
         #expect(try read(s) { try DirectoryModel.tribes(of: ann, in: $0).map(\.tribe) } == ["club", "makers", "vault"])
         let partup = try #require(try read(s) { try DirectoryModel.partup($0, "p1") })
-        #expect(partup.partners == ["bob"] && partup.wantedSkills == ["wood"] && !partup.isDissolved)
+        #expect(partup.partners == ["ann", "bob"] && partup.wantedSkills == ["wood"] && !partup.isDissolved)
         #expect(try read(s) { try DirectoryModel.partups($0, of: makers, after: "p1", limit: 10).map(\.id) } == ["secret"])
     }
 
@@ -45,7 +45,7 @@ import TribeDomain
         try await s.run(LeaveTribe(tribe: makers), as: bob)
         #expect(try read(s) { try DirectoryModel.membership($0, makers, bob)?.status } == .left)
         #expect(try read(s) { try DirectoryModel.tribe($0, makers)?.members } == 1)
-        #expect(try read(s) { try DirectoryModel.partup($0, "p1")?.partners } == [])
+        #expect(try read(s) { try DirectoryModel.partup($0, "p1")?.partners } == ["ann"])
         #expect(try read(s) { try DirectoryModel.tribes(of: bob, in: $0) }.isEmpty)
     }
 
