@@ -25,14 +25,18 @@ struct LogAuditor {
 
     static func audit(_ log: [(recorded: RecordedEvent, event: DomainEvent)]) -> [String] {
         var auditor = LogAuditor()
+        auditor.replay(log)
+        return auditor.violations
+    }
+
+    mutating func replay(_ log: [(recorded: RecordedEvent, event: DomainEvent)]) {
         var start = 0
         while start < log.count {
             let cause = log[start].recorded.metadata.causationID
             let end = log[start...].firstIndex { $0.recorded.metadata.causationID != cause } ?? log.count
-            auditor.check(batch: log[start..<end].map { ($0.recorded, $0.event) })
+            check(batch: log[start..<end].map { ($0.recorded, $0.event) })
             start = end
         }
-        return auditor.violations
     }
 
     private mutating func check(batch: [(RecordedEvent, DomainEvent)]) {
