@@ -38,3 +38,24 @@ extension Command {
         state.evolved(by: event)
     }
 }
+
+/// A command about a tribe: its events go to the tribe's stream.
+public protocol TribeCommand: Command {
+    var tribe: TribeID { get }
+}
+
+extension TribeCommand {
+    public func stream(actor: MemberID) -> String { tribe.stream }
+}
+
+/// A command about a part-up: its events go to the part-up's stream. It names the
+/// part-up's tribe too, so that its facts (the actor's standing in that tribe) are known
+/// before anything is read; the decision checks that the part-up belongs to it.
+public protocol PartupCommand: Command {
+    var tribe: TribeID { get }
+    var partup: PartupID { get }
+}
+
+extension PartupCommand {
+    public func stream(actor: MemberID) -> String { partup.stream }
+}

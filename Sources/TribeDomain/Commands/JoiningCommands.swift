@@ -3,7 +3,7 @@
 /// invited, refused otherwise; closed → MemberApplied, pending an admin's decision (even
 /// for an invited member: in a closed tribe only an admin admits). A member removed from
 /// the tribe may apply again only after a new invitation.
-public struct ApplyToTribe: Command {
+public struct ApplyToTribe: TribeCommand {
     public var tribe: TribeID
     public var motivation: String
 
@@ -13,7 +13,6 @@ public struct ApplyToTribe: Command {
     }
 
     public func facts(actor: MemberID) -> [Fact] { [.registration(actor), .tribe(tribe), .membership(tribe, actor)] }
-    public func stream(actor: MemberID) -> String { tribe.stream }
 
     public func decide(_ state: DecisionState, actor: MemberID) throws(DomainError) -> [DomainEvent] {
         let motivation = try TextRules.text(motivation, field: "motivation")
@@ -60,7 +59,7 @@ private func standingForAdmission(_ state: DecisionState, _ tribe: TribeID, _ me
 }
 
 /// An admin invites a registered member. The invitation lifts an earlier removal.
-public struct InviteMember: Command {
+public struct InviteMember: TribeCommand {
     public var tribe: TribeID
     public var member: MemberID
 
@@ -70,7 +69,6 @@ public struct InviteMember: Command {
     }
 
     public func facts(actor: MemberID) -> [Fact] { admissionFacts(tribe, member, actor: actor) }
-    public func stream(actor: MemberID) -> String { tribe.stream }
 
     public func decide(_ state: DecisionState, actor: MemberID) throws(DomainError) -> [DomainEvent] {
         let standing = try standingForAdmission(state, tribe, member, actor: actor, action: "invite members")
@@ -95,7 +93,7 @@ private func decideApplication(_ state: DecisionState, _ tribe: TribeID, _ membe
 }
 
 /// An admin admits a member with a pending application (the only way into a closed tribe).
-public struct AdmitMember: Command {
+public struct AdmitMember: TribeCommand {
     public var tribe: TribeID
     public var member: MemberID
 
@@ -105,7 +103,6 @@ public struct AdmitMember: Command {
     }
 
     public func facts(actor: MemberID) -> [Fact] { admissionFacts(tribe, member, actor: actor) }
-    public func stream(actor: MemberID) -> String { tribe.stream }
 
     public func decide(_ state: DecisionState, actor: MemberID) throws(DomainError) -> [DomainEvent] {
         [MemberAdmitted(try decideApplication(state, tribe, member, actor: actor, verb: "admit")).event]
@@ -113,7 +110,7 @@ public struct AdmitMember: Command {
 }
 
 /// An admin turns a pending application down; the member may apply again later.
-public struct RejectApplication: Command {
+public struct RejectApplication: TribeCommand {
     public var tribe: TribeID
     public var member: MemberID
     public var reason: String
@@ -125,7 +122,6 @@ public struct RejectApplication: Command {
     }
 
     public func facts(actor: MemberID) -> [Fact] { admissionFacts(tribe, member, actor: actor) }
-    public func stream(actor: MemberID) -> String { tribe.stream }
 
     public func decide(_ state: DecisionState, actor: MemberID) throws(DomainError) -> [DomainEvent] {
         let reason = try TextRules.text(reason, field: "reason")

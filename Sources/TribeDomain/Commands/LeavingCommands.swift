@@ -11,7 +11,7 @@ private func endPartnerships(_ state: DecisionState, _ tribe: TribeID, _ member:
 
 /// The acting member leaves a tribe, and with it the tribe's active part-ups they work in.
 /// The last admin cannot leave (the tribe would have nobody to run it).
-public struct LeaveTribe: Command {
+public struct LeaveTribe: TribeCommand {
     public var tribe: TribeID
 
     public init(tribe: TribeID) { self.tribe = tribe }
@@ -19,8 +19,6 @@ public struct LeaveTribe: Command {
     public func facts(actor: MemberID) -> [Fact] {
         [.registration(actor), .membership(tribe, actor), .admins(tribe), .partnershipsInTribe(tribe, actor)]
     }
-
-    public func stream(actor: MemberID) -> String { tribe.stream }
 
     public func decide(_ state: DecisionState, actor: MemberID) throws(DomainError) -> [DomainEvent] {
         try state.requireRegistered(actor)
@@ -39,7 +37,7 @@ public struct LeaveTribe: Command {
 /// part-ups. A removed member takes no part in the tribe (not even from outside) until an
 /// admin invites them again. Admins leave with LeaveTribe, not by removing themselves, so
 /// the remover always stays admin and no admin count is needed here.
-public struct RemoveMember: Command {
+public struct RemoveMember: TribeCommand {
     public var tribe: TribeID
     public var member: MemberID
     public var reason: String
@@ -53,8 +51,6 @@ public struct RemoveMember: Command {
     public func facts(actor: MemberID) -> [Fact] {
         [.registration(actor), .membership(tribe, actor), .membership(tribe, member), .partnershipsInTribe(tribe, member)]
     }
-
-    public func stream(actor: MemberID) -> String { tribe.stream }
 
     public func decide(_ state: DecisionState, actor: MemberID) throws(DomainError) -> [DomainEvent] {
         let reason = try TextRules.text(reason, field: "reason")

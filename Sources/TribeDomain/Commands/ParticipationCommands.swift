@@ -1,7 +1,7 @@
 /// The acting member becomes a partner of an active part-up. Members of its tribe may
 /// join any of its part-ups; registered members outside the tribe ("externals") only
 /// public part-ups of open tribes; members removed from the tribe none.
-public struct JoinPartup: Command {
+public struct JoinPartup: PartupCommand {
     public var tribe: TribeID
     public var partup: PartupID
 
@@ -13,8 +13,6 @@ public struct JoinPartup: Command {
     public func facts(actor: MemberID) -> [Fact] {
         [.registration(actor), .tribe(tribe), .membership(tribe, actor), .partup(partup), .participation(partup, actor)]
     }
-
-    public func stream(actor: MemberID) -> String { partup.stream }
 
     public func decide(_ state: DecisionState, actor: MemberID) throws(DomainError) -> [DomainEvent] {
         try state.requireRegistered(actor)
@@ -34,7 +32,7 @@ public struct JoinPartup: Command {
 }
 
 /// The acting member stops being a partner of an active part-up.
-public struct LeavePartup: Command {
+public struct LeavePartup: PartupCommand {
     public var tribe: TribeID
     public var partup: PartupID
 
@@ -44,7 +42,6 @@ public struct LeavePartup: Command {
     }
 
     public func facts(actor: MemberID) -> [Fact] { [.registration(actor), .partup(partup), .participation(partup, actor)] }
-    public func stream(actor: MemberID) -> String { partup.stream }
 
     public func decide(_ state: DecisionState, actor: MemberID) throws(DomainError) -> [DomainEvent] {
         try state.requireRegistered(actor)
@@ -59,7 +56,7 @@ public struct LeavePartup: Command {
 /// The acting member backs an active part-up without working in it. Members of its tribe
 /// may support any of its part-ups; others only public ones (supporting is following, so
 /// the tribe's privacy does not matter); members removed from the tribe none.
-public struct SupportPartup: Command {
+public struct SupportPartup: PartupCommand {
     public var tribe: TribeID
     public var partup: PartupID
 
@@ -71,8 +68,6 @@ public struct SupportPartup: Command {
     public func facts(actor: MemberID) -> [Fact] {
         [.registration(actor), .membership(tribe, actor), .partup(partup), .participation(partup, actor)]
     }
-
-    public func stream(actor: MemberID) -> String { partup.stream }
 
     public func decide(_ state: DecisionState, actor: MemberID) throws(DomainError) -> [DomainEvent] {
         try state.requireRegistered(actor)

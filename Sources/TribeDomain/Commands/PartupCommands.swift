@@ -2,7 +2,7 @@ import EventLog
 
 /// A member of a tribe starts a part-up in it and becomes its first partner. Where the
 /// tribe has `onlyAdminsLaunch`, only its admins may.
-public struct LaunchPartup: Command {
+public struct LaunchPartup: PartupCommand {
     public var tribe: TribeID
     public var partup: PartupID
     public var title: String
@@ -25,8 +25,6 @@ public struct LaunchPartup: Command {
     public func facts(actor: MemberID) -> [Fact] {
         [.registration(actor), .tribe(tribe), .membership(tribe, actor), .partup(partup)]
     }
-
-    public func stream(actor: MemberID) -> String { partup.stream }
 
     public func decide(_ state: DecisionState, actor: MemberID) throws(DomainError) -> [DomainEvent] {
         let title = try TextRules.name(title, field: "title")
@@ -52,7 +50,7 @@ private func stewardFacts(_ tribe: TribeID, _ partup: PartupID, actor: MemberID)
 
 /// The launcher or a tribe admin changes some of an active part-up's details (nil = keep).
 /// Partners who joined under a looser privacy stay partners.
-public struct UpdatePartup: Command {
+public struct UpdatePartup: PartupCommand {
     public var tribe: TribeID
     public var partup: PartupID
     public var title: String?
@@ -73,7 +71,6 @@ public struct UpdatePartup: Command {
     }
 
     public func facts(actor: MemberID) -> [Fact] { stewardFacts(tribe, partup, actor: actor) }
-    public func stream(actor: MemberID) -> String { partup.stream }
 
     public func decide(_ state: DecisionState, actor: MemberID) throws(DomainError) -> [DomainEvent] {
         var update = PartupUpdated(partup: partup, tribe: tribe, by: actor, privacy: privacy, endDate: endDate)
@@ -90,7 +87,7 @@ public struct UpdatePartup: Command {
 }
 
 /// The launcher or a tribe admin ends an active part-up with an outcome.
-public struct DissolvePartup: Command {
+public struct DissolvePartup: PartupCommand {
     public var tribe: TribeID
     public var partup: PartupID
     public var outcome: PartupOutcome
@@ -104,7 +101,6 @@ public struct DissolvePartup: Command {
     }
 
     public func facts(actor: MemberID) -> [Fact] { stewardFacts(tribe, partup, actor: actor) }
-    public func stream(actor: MemberID) -> String { partup.stream }
 
     public func decide(_ state: DecisionState, actor: MemberID) throws(DomainError) -> [DomainEvent] {
         let note = try TextRules.text(note, field: "note")

@@ -1,5 +1,5 @@
 /// An admin makes another member of the tribe an admin.
-public struct GrantAdmin: Command {
+public struct GrantAdmin: TribeCommand {
     public var tribe: TribeID
     public var member: MemberID
 
@@ -9,7 +9,6 @@ public struct GrantAdmin: Command {
     }
 
     public func facts(actor: MemberID) -> [Fact] { [.registration(actor), .membership(tribe, actor), .membership(tribe, member)] }
-    public func stream(actor: MemberID) -> String { tribe.stream }
 
     public func decide(_ state: DecisionState, actor: MemberID) throws(DomainError) -> [DomainEvent] {
         try state.requireRegistered(actor)
@@ -25,7 +24,7 @@ public struct GrantAdmin: Command {
 
 /// An admin takes the admin role from a member (themselves included), unless that
 /// member is the tribe's last admin.
-public struct RevokeAdmin: Command {
+public struct RevokeAdmin: TribeCommand {
     public var tribe: TribeID
     public var member: MemberID
 
@@ -37,8 +36,6 @@ public struct RevokeAdmin: Command {
     public func facts(actor: MemberID) -> [Fact] {
         [.registration(actor), .membership(tribe, actor), .membership(tribe, member), .admins(tribe)]
     }
-
-    public func stream(actor: MemberID) -> String { tribe.stream }
 
     public func decide(_ state: DecisionState, actor: MemberID) throws(DomainError) -> [DomainEvent] {
         try state.requireRegistered(actor)

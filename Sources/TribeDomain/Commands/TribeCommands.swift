@@ -1,5 +1,5 @@
 /// Founds a tribe; the acting member becomes its first member and admin.
-public struct CreateTribe: Command {
+public struct CreateTribe: TribeCommand {
     public var tribe: TribeID
     public var name: String
     public var privacy: TribePrivacy
@@ -15,7 +15,6 @@ public struct CreateTribe: Command {
     }
 
     public func facts(actor: MemberID) -> [Fact] { [.registration(actor), .tribe(tribe)] }
-    public func stream(actor: MemberID) -> String { tribe.stream }
 
     public func decide(_ state: DecisionState, actor: MemberID) throws(DomainError) -> [DomainEvent] {
         let name = try TextRules.name(name, field: "name")
@@ -40,7 +39,7 @@ private func currentSettings(_ state: DecisionState, _ tribe: TribeID, actor: Me
 }
 
 /// Replaces a tribe's rules text and its "only admins launch part-ups" setting.
-public struct ChangeTribeRules: Command {
+public struct ChangeTribeRules: TribeCommand {
     public var tribe: TribeID
     public var rules: String
     public var onlyAdminsLaunch: Bool
@@ -52,7 +51,6 @@ public struct ChangeTribeRules: Command {
     }
 
     public func facts(actor: MemberID) -> [Fact] { tribeSettingFacts(tribe, actor: actor) }
-    public func stream(actor: MemberID) -> String { tribe.stream }
 
     public func decide(_ state: DecisionState, actor: MemberID) throws(DomainError) -> [DomainEvent] {
         let rules = try TextRules.text(rules, field: "rules")
@@ -66,7 +64,7 @@ public struct ChangeTribeRules: Command {
 
 /// Makes a tribe open, invite-only or closed. Pending applications stay pending and
 /// existing partners stay: the new privacy applies to decisions from now on.
-public struct ChangeTribePrivacy: Command {
+public struct ChangeTribePrivacy: TribeCommand {
     public var tribe: TribeID
     public var privacy: TribePrivacy
 
@@ -76,7 +74,6 @@ public struct ChangeTribePrivacy: Command {
     }
 
     public func facts(actor: MemberID) -> [Fact] { tribeSettingFacts(tribe, actor: actor) }
-    public func stream(actor: MemberID) -> String { tribe.stream }
 
     public func decide(_ state: DecisionState, actor: MemberID) throws(DomainError) -> [DomainEvent] {
         let current = try currentSettings(state, tribe, actor: actor, action: "change the tribe's privacy")

@@ -4,7 +4,7 @@ import EventLog
 public struct EventDecodingError: Error, Sendable, Hashable, CustomStringConvertible {
     public let description: String
 
-    init(_ description: String) { self.description = description }
+    public init(_ description: String) { self.description = description }
 }
 
 /// A value that is stored as one `PayloadValue` field.

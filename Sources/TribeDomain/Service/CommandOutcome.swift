@@ -46,6 +46,7 @@ public struct CommandContention: Error, Sendable, CustomStringConvertible {
     public let lastConflict: String
 
     public var description: String {
-        "\(command) conflicted with concurrent changes \(attempts) times in a row and was not applied (last: \(lastConflict)): try again in a moment"
+        let tries = attempts == 1 ? "its only attempt" : "all \(attempts) attempts"
+        return "\(command) was not applied: \(tries) conflicted with concurrent changes (last: \(lastConflict)); try again in a moment"
     }
 }
