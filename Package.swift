@@ -71,6 +71,14 @@ let package = Package(
             ],
             path: "Tests/EventLogTests", swiftSettings: strict),
         .testTarget(
+            name: "TribeDomainTests",
+            dependencies: [
+                "TribeDomain", "EventLog",
+                .product(name: "PropertyBased", package: "swift-property-based"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/TribeDomainTests", swiftSettings: strict),
+        .testTarget(
             name: "ProjectionKitTests",
             dependencies: ["ProjectionKit", "EventLog"],
             path: "Tests/ProjectionKitTests", swiftSettings: strict),

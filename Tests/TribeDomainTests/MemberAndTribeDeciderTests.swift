@@ -22,6 +22,13 @@ import TribeDomain
             .thenRejects(.invalidInput, "one of the skills is empty: remove it")
     }
 
+    @Test func markNotificationsRead() {
+        given(E.registered("m1")).when(MarkNotificationsRead(upTo: 17), by: "m1")
+            .then(NotificationsRead(member: "m1", upTo: 17).event)
+        given().when(MarkNotificationsRead(upTo: 17), by: "m1")
+            .thenRejects(.notFound, "member m1 is not registered: register the member first")
+    }
+
     @Test func createTribe() {
         given(E.registered("m1")).when(CreateTribe(tribe: "t1", name: "Makers", privacy: .closed, rules: "share", onlyAdminsLaunch: true), by: "m1")
             .then(TribeCreated(tribe: "t1", name: "Makers", founder: "m1", privacy: .closed, rules: "share", onlyAdminsLaunch: true).event)

@@ -28,6 +28,7 @@ import TribeDomain
         E.partnerLeft("p1", in: "t1", "m2", .removedFromTribe),
         E.supported("p1", in: "t1", "m3"),
         PartupDissolved(partup: "p1", tribe: "t1", outcome: .abandoned, by: "m1", note: "no funding").event,
+        NotificationsRead(member: "m1", upTo: 42).event,
     ]
 
     @Test func everyTypeHasItsCaseNameAndRoundTrips() throws {
