@@ -71,3 +71,20 @@ struct ProjectionCatalog {
         try transaction.put(database, Array(projection.utf8), entry.encoded)
     }
 }
+
+extension ProjectionHost {
+    /// Every projection's checkpoint recorded in a views folder, by name, without opening
+    /// a host (for `verify`, which checks that no read model is ahead of the log).
+    public static func checkpoints(in views: ViewStore) throws -> [String: Position] {
+        guard let catalog = try? ProjectionCatalog(views: views, create: false) else { return [:] }
+        return try views.read { transaction in
+            var found: [String: Position] = [:]
+            try transaction.scan(catalog.database, prefix: []) { key, value in
+                let name = String(decoding: key, as: UTF8.self)
+                found[name] = try CatalogEntry(Array(value), projection: name).checkpoint
+                return true
+            }
+            return found
+        }
+    }
+}

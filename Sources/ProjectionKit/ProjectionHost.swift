@@ -50,7 +50,9 @@ public final class ProjectionHost: Sendable {
                 throw ProjectionError("two projections are named '\(projection.name)': give each its own name")
             }
         }
-        let writable = !store.options.readOnly
+        // The log may be open read-only (replays read it while a server writes); the read
+        // models are written as long as their own folder is writable.
+        let writable = !views.isReadOnly
         let catalog = try ProjectionCatalog(views: views, create: writable)
         let head = store.head
         var slots: [Slot] = []

@@ -47,6 +47,9 @@ public final class ViewStore: Sendable {
         return ViewDatabase(name: name, handle: dbi)
     }
 
+    /// Whether the folder was opened read-only.
+    public var isReadOnly: Bool { environment.options.readOnly }
+
     /// Names of the databases in the folder.
     public func databaseNames() throws -> [String] {
         try environment.databaseNames()

@@ -29,7 +29,8 @@ public struct ViewReadTransaction {
                 entry = try Self.lastEntry(atMost: start ?? Self.upperBound(of: prefix), &cursor)
             } else {
                 let first = start.map { prefix.lexicographicallyPrecedes($0) ? $0 : prefix } ?? prefix
-                entry = try cursor.seek(atLeast: first)
+                // LMDB takes no empty key: an empty start means the first entry.
+                entry = first.isEmpty ? try cursor.first() : try cursor.seek(atLeast: first)
             }
             while let (key, value) = entry, key.starts(with: prefix) {
                 guard try body(key, value) else { return }
