@@ -1,3 +1,4 @@
+import Glibc
 import EventLog
 
 /// The changes one projection makes in one host transaction. Changes are kept in memory
@@ -11,7 +12,7 @@ public final class ModelWriter {
     private let transaction: ViewWriteTransaction
     private let database: ViewDatabase
     /// nil marks a deleted key.
-    private var pending: [[UInt8]: [UInt8]?] = [:]
+    private var pending: [PendingKey: [UInt8]?] = [:]
     /// Past this many pending keys the batch is written early, bounding memory in rebuilds.
     private let flushThreshold: Int
 
@@ -22,16 +23,16 @@ public final class ModelWriter {
     }
 
     public func get(_ key: ModelKey) throws -> [UInt8]? {
-        if let pending = pending[key.bytes] { return pending }
+        if let pending = pending[PendingKey(key.bytes)] { return pending }
         return try transaction.get(database, key.bytes)
     }
 
     public func put(_ key: ModelKey, _ value: [UInt8]) {
-        pending[key.bytes] = .some(value)
+        pending[PendingKey(key.bytes)] = .some(value)
     }
 
     public func delete(_ key: ModelKey) {
-        pending[key.bytes] = .some(nil)
+        pending[PendingKey(key.bytes)] = .some(nil)
     }
 
     /// Writes early when the batch has grown large.
@@ -42,16 +43,36 @@ public final class ModelWriter {
     /// Writes every pending change in key order.
     func flush() throws {
         guard !pending.isEmpty else { return }
-        let keys = pending.keys.sorted { $0.lexicographicallyPrecedes($1) }
+        let keys = pending.keys.sorted()
         // An empty database takes the sorted keys as a bulk load.
         let append = try transaction.reader.count(database) == 0
         for key in keys {
             switch pending[key]! {
-            case .some(let value): try transaction.put(database, key, value, append: append)
-            case .none: if !append { try transaction.delete(database, key) }
+            case .some(let value): try transaction.put(database, key.bytes, value, append: append)
+            case .none: if !append { try transaction.delete(database, key.bytes) }
             }
         }
         pending.removeAll(keepingCapacity: true)
+    }
+}
+
+/// A pending key, hashed and ordered as whole byte strings: hashing an array byte by byte
+/// and comparing it element by element showed up in rebuild profiles.
+struct PendingKey: Hashable, Comparable {
+    let bytes: [UInt8]
+
+    init(_ bytes: [UInt8]) { self.bytes = bytes }
+
+    func hash(into hasher: inout Hasher) {
+        bytes.withUnsafeBytes { hasher.combine(bytes: $0) }
+    }
+
+    /// LMDB's default key order: memcmp, then the shorter key first.
+    static func < (lhs: PendingKey, rhs: PendingKey) -> Bool {
+        let common = min(lhs.bytes.count, rhs.bytes.count)
+        guard common > 0 else { return lhs.bytes.count < rhs.bytes.count }
+        let order = lhs.bytes.withUnsafeBytes { l in rhs.bytes.withUnsafeBytes { r in memcmp(l.baseAddress!, r.baseAddress!, common) } }
+        return order != 0 ? order < 0 : lhs.bytes.count < rhs.bytes.count
     }
 }
 

@@ -40,7 +40,11 @@ public struct Identifier<Kind: IdentifierKind>: Sendable, Hashable, Comparable, 
     private static func problem(with raw: String) -> String? {
         if raw.isEmpty { return "it is empty" }
         if raw.utf8.count > maxBytes { return "it is \(raw.utf8.count) bytes long" }
-        if raw.contains(":") { return "it contains ':'" }
+        // Every id of every event is checked again when the event is read, so the common
+        // case, printable ASCII, is decided on bytes: Unicode property lookups per scalar
+        // were a fifth of a read-model rebuild.
+        if raw.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F && $0 != UInt8(ascii: ":") }) { return nil }
+        if raw.utf8.contains(UInt8(ascii: ":")) { return "it contains ':'" }
         let bad = raw.unicodeScalars.first { $0.properties.isWhitespace || $0.properties.generalCategory == .control || $0.properties.generalCategory == .format }
         if let bad { return "it contains the character U+\(String(bad.value, radix: 16, uppercase: true))" }
         return nil
