@@ -57,6 +57,27 @@ public final class EventStore: Sendable {
     /// `condition` does not hold, `InvalidAppend` for bad input; either way nothing is written.
     public func append(_ events: [NewEvent], to stream: String, expected: ExpectedVersion = .any,
                        condition: AppendCondition? = nil) async throws -> AppendResult {
+        let request = try prepareRequest(events, to: stream, expected: expected, condition: condition)
+        return try await withCheckedThrowingContinuation { continuation in
+            request.submit { continuation.resume(with: $0) }
+        }
+    }
+
+    /// Queues an append and returns at once, without waiting for it to be durable: appends
+    /// submitted one after the other are committed in that order, and many are carried by
+    /// one fsync. For bulk writers (imports) that keep a window of appends in flight; each
+    /// ticket tells its own outcome. Validation errors are thrown here, before queueing.
+    public func submit(_ events: [NewEvent], to stream: String, expected: ExpectedVersion = .any,
+                       condition: AppendCondition? = nil) throws -> AppendTicket {
+        let request = try prepareRequest(events, to: stream, expected: expected, condition: condition)
+        let ticket = AppendTicket()
+        request.submit { ticket.complete($0) }
+        return ticket
+    }
+
+    /// Checks and encodes an append; `submit` hands it to the writer.
+    private func prepareRequest(_ events: [NewEvent], to stream: String, expected: ExpectedVersion,
+                                condition: AppendCondition?) throws -> PreparedRequest {
         // Names in NFC before anything else (see CanonicalNames), also before validation.
         let (events, stream, condition) = (CanonicalNames.events(events), CanonicalNames.name(stream), condition.map(CanonicalNames.condition))
         guard let writer else {
@@ -66,10 +87,14 @@ public final class EventStore: Sendable {
         let now = Timestamp.now()
         let prepared = try codec.prepare(events, stream: stream, now: now)
         let (known, checkedUpTo) = try indexedPositions(of: events.map(\.id))
-        return try await withCheckedThrowingContinuation { continuation in
-            writer.submit(AppendRequest(stream: stream, events: prepared, expected: expected, condition: condition,
-                                        knownPositions: known, idsCheckedUpTo: checkedUpTo, continuation: continuation))
-        }
+        return PreparedRequest(writer: writer, stream: stream, events: prepared, expected: expected, condition: condition,
+                               known: known, checkedUpTo: checkedUpTo)
+    }
+
+    /// Checks `events` as `append` would, without appending: for tools that must refuse a
+    /// whole input before writing any of it.
+    public static func validate(_ events: [NewEvent], stream: String) throws {
+        try AppendValidation.check(CanonicalNames.events(events), stream: CanonicalNames.name(stream))
     }
 
     /// Up to `limit` events from position `from` on.

@@ -10,7 +10,8 @@ struct AppendRequest: Sendable {
     /// checkpoint at that moment (if the indexer moved on since, the writer looks again).
     let knownPositions: [Position?]
     let idsCheckedUpTo: Position
-    let continuation: CheckedContinuation<AppendResult, any Error>
+    /// Called once, when the request is durable or refused.
+    let complete: @Sendable (Result<AppendResult, any Error>) -> Void
 }
 
 /// Counters of the group commit, for benchmarks and metrics.

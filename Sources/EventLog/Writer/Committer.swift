@@ -150,9 +150,9 @@ final class Committer: @unchecked Sendable {
         for job in jobs {
             for (request, outcome) in zip(job.requests, job.outcomes) {
                 if let failure, case .success = outcome {
-                    request.continuation.resume(throwing: failure)
+                    request.complete(.failure(failure))
                 } else {
-                    request.continuation.resume(with: outcome)
+                    request.complete(outcome)
                 }
             }
         }

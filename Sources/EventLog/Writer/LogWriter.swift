@@ -57,7 +57,7 @@ final class LogWriter: @unchecked Sendable {
             q.draining = true
             return (true, nil)
         }
-        if let refusal { request.continuation.resume(throwing: refusal) }
+        if let refusal { request.complete(.failure(refusal)) }
         if start { dispatch.async { self.drain() } }
     }
 
