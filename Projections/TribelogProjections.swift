@@ -5,6 +5,7 @@ import ProjectionKit
 public enum TribelogProjections {
     public static func all() -> [any Projection] {
         [
+            DashboardsProjection(),
         ]
     }
 }

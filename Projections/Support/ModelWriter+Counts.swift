@@ -1,0 +1,41 @@
+import ProjectionKit
+
+/// Small shared write idioms: markers (a key whose presence is the fact) and counters that
+/// disappear at zero, so a rebuilt model never differs from a followed one by stale zeros.
+extension ModelWriter {
+    /// Stores the fact that `key` holds (an empty value).
+    func mark(_ key: ModelKey) {
+        put(key, [])
+    }
+
+    func isMarked(_ key: ModelKey) throws -> Bool {
+        try get(key) != nil
+    }
+
+    /// Adds `delta` to the counter at `key` and returns the new count; a count of zero is
+    /// deleted. Never goes below zero: the log cannot make a count negative, and a model
+    /// read over damaged data should not trap.
+    @discardableResult
+    func adjustCount(_ key: ModelKey, by delta: Int64) throws -> UInt64 {
+        let current = try get(key, as: UInt64.self) ?? 0
+        let next = delta < 0 ? current - min(current, UInt64(-delta)) : current + UInt64(delta)
+        if next == 0 { delete(key) } else { put(key, next) }
+        return next
+    }
+}
+
+/// Skills as read models compare them: lowercased, each once, sorted in key order
+/// (the domain already drops case-insensitive duplicates but keeps the member's spelling).
+enum SkillNames {
+    static func normalised(_ skills: [String]) -> [String] {
+        Array(Set(skills.map { $0.lowercased() })).sorted(by: KeyOrder.precedes)
+    }
+}
+
+/// The order of strings in keys (UTF-8 bytes), used wherever results must come out in the
+/// same order as a scan would give them.
+enum KeyOrder {
+    static func precedes(_ a: String, _ b: String) -> Bool {
+        a.utf8.lexicographicallyPrecedes(b.utf8)
+    }
+}
