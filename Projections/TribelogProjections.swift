@@ -6,6 +6,7 @@ public enum TribelogProjections {
     public static func all() -> [any Projection] {
         [
             DashboardsProjection(),
+            MatchingProjection(),
         ]
     }
 }
