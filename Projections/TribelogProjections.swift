@@ -7,6 +7,7 @@ public enum TribelogProjections {
         [
             DashboardsProjection(),
             MatchingProjection(),
+            CollaborationProjection(),
         ]
     }
 }
