@@ -12,6 +12,9 @@ import TribeDomain
 /// | `edge/<a>/<b>`                        | weight: part-ups shared on the whole platform |
 /// | `member-tribe/<member>/<tribe>`       | empty: the member has a collaborator in the tribe |
 enum CollaborationKeys {
+    /// Every key space above, for tools and tests that look at the whole model.
+    static let spaces = ["partup", "paired", "tribe-edge", "edge", "member-tribe"]
+
     static func partup(_ partup: PartupID) -> ModelKey { ModelKey("partup").with(partup.rawValue) }
 
     static func paired(_ partup: PartupID, _ pair: MemberPair) -> ModelKey {

@@ -17,6 +17,9 @@ import TribeDomain
 /// | `member-partup/<member>/<partup>`     | MemberPartup      |
 /// | `worked-with/<member>/<other>`        | empty: distinct co-partners |
 enum DashboardsKeys {
+    /// Every key space above, for tools and tests that look at the whole model.
+    static let spaces = ["tribe", "member-in", "skill", "week", "active", "partup", "member", "member-partup", "worked-with"]
+
     static func tribe(_ tribe: TribeID) -> ModelKey { ModelKey("tribe").with(tribe.rawValue) }
 
     static func memberIn(_ tribe: TribeID, _ member: String) -> ModelKey {

@@ -15,6 +15,9 @@ import TribeDomain
 /// | `tribe-partup/<tribe>/<partup>`   | empty: active part-ups |
 /// | `skill-partup/<skill>/<partup>`   | empty: active part-ups wanting the skill |
 enum MatchingKeys {
+    /// Every key space above, for tools and tests that look at the whole model.
+    static let spaces = ["member", "skill-member", "tribe", "tribe-member", "partup", "tribe-partup", "skill-partup"]
+
     static func member(_ member: String) -> ModelKey { ModelKey("member").with(member) }
 
     static func skillMembers(_ skill: String) -> ModelKey { ModelKey("skill-member").with(skill) }
