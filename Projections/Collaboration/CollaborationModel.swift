@@ -29,12 +29,9 @@ public enum CollaborationModel {
     public static func edges(_ model: ModelReader, tribe: TribeID?) throws -> [CollaborationEdge] {
         let prefix = tribe.map(CollaborationKeys.tribeEdges) ?? CollaborationKeys.edges
         var edges: [CollaborationEdge] = []
-        try model.scan(prefix: prefix) { key, value in
-            var cursor = KeyCursor(key, after: prefix)
-            guard let source = cursor.string(), let target = cursor.string() else { return true }
-            let weight = try UInt64.decode(modelBytes: Array(value), key: prefix)
+        try model.scanCounts(under: prefix) { cursor, weight in
+            guard let source = cursor.string(), let target = cursor.string() else { return }
             edges.append(CollaborationEdge(source: source, target: target, weight: Int(weight)))
-            return true
         }
         return edges
     }

@@ -120,14 +120,9 @@ public enum DashboardsModel {
 
     private static func joinsPerWeek(_ model: ModelReader, _ tribe: TribeID) throws -> [WeekJoins] {
         var weeks: [WeekJoins] = []
-        let prefix = DashboardsKeys.weeks(tribe)
-        try model.scan(prefix: prefix) { key, value in
-            var cursor = KeyCursor(key, after: prefix)
-            guard let number = cursor.number() else { return true }
-            let week = ISOWeek(keyNumber: number)
-            let joins = try UInt64.decode(modelBytes: Array(value), key: prefix)
+        try model.scanCounts(under: DashboardsKeys.weeks(tribe)) { cursor, joins in
+            guard let week = cursor.number().map(ISOWeek.init(keyNumber:)) else { return }
             weeks.append(WeekJoins(week: week.label, weekStart: week.startDate, joins: Int(joins)))
-            return true
         }
         return weeks
     }
@@ -151,12 +146,8 @@ public enum DashboardsModel {
     /// cheaper than keeping a second, ranked copy up to date on every profile change.
     private static func topSkills(_ model: ModelReader, _ tribe: TribeID) throws -> [SkillCount] {
         var skills: [SkillCount] = []
-        let prefix = DashboardsKeys.skills(tribe)
-        try model.scan(prefix: prefix) { key, value in
-            var cursor = KeyCursor(key, after: prefix)
-            let count = try UInt64.decode(modelBytes: Array(value), key: prefix)
+        try model.scanCounts(under: DashboardsKeys.skills(tribe)) { cursor, count in
             skills.append(SkillCount(skill: cursor.string() ?? "", members: Int(count)))
-            return true
         }
         // Ties in key order, which is the order they were read in: a stable sort keeps it.
         return Array(skills.enumerated().sorted { ($1.element.members, $0.offset) < ($0.element.members, $1.offset) }

@@ -10,13 +10,8 @@ import TribeDomain
 public struct DashboardsProjection: DomainProjection {
     public let name = "dashboards"
     public let version: UInt32 = 1
-    public let eventTypes: Set<String>? = [
-        MemberRegistered.typeName, MemberProfileUpdated.typeName, TribeCreated.typeName, TribeRulesChanged.typeName,
-        TribePrivacyChanged.typeName, MemberApplied.typeName, MemberInvited.typeName, MemberAdmitted.typeName,
-        MemberRejected.typeName, MemberLeft.typeName, MemberRemoved.typeName, RoleGranted.typeName,
-        RoleRevoked.typeName, PartupLaunched.typeName, PartupUpdated.typeName, PartnerJoined.typeName,
-        PartnerLeft.typeName, SupporterJoined.typeName, PartupDissolved.typeName,
-    ]
+    /// Every domain event but read marks: any event of a tribe counts as its actor's activity.
+    public let eventTypes: Set<String>? = Set(DomainEvent.typeNames).subtracting([NotificationsRead.typeName])
 
     public init() {}
 
@@ -110,19 +105,22 @@ public struct DashboardsProjection: DomainProjection {
     }
 
     private func setPendingApplication(_ member: MemberID, of tribe: TribeID, to pending: Bool, _ model: ModelWriter) throws {
-        var state = try memberState(member.rawValue, in: tribe, model)
-        guard state.hasPendingApplication != pending else { return }
-        state.hasPendingApplication = pending
-        model.put(DashboardsKeys.memberIn(tribe, member.rawValue), state)
-        try updateTotals(tribe, model) { $0.pendingApplications = pending ? $0.pendingApplications + 1 : $0.pendingApplications - 1 }
+        try setFlag(\.hasPendingApplication, counted: \.pendingApplications, of: member, in: tribe, to: pending, model)
     }
 
     private func changeAdmin(_ member: MemberID, of tribe: TribeID, to admin: Bool, _ model: ModelWriter) throws {
+        try setFlag(\.isAdmin, counted: \.admins, of: member, in: tribe, to: admin, model)
+    }
+
+    /// Sets one of the member's flags in the tribe and keeps the tribe's count of members
+    /// with that flag in step; setting a flag to what it is changes nothing.
+    private func setFlag(_ flag: WritableKeyPath<TribeMemberState, Bool>, counted counter: WritableKeyPath<TribeTotals, UInt64>,
+                         of member: MemberID, in tribe: TribeID, to value: Bool, _ model: ModelWriter) throws {
         var state = try memberState(member.rawValue, in: tribe, model)
-        guard state.isAdmin != admin else { return }
-        state.isAdmin = admin
+        guard state[keyPath: flag] != value else { return }
+        state[keyPath: flag] = value
         model.put(DashboardsKeys.memberIn(tribe, member.rawValue), state)
-        try updateTotals(tribe, model) { $0.admins = admin ? $0.admins + 1 : $0.admins - 1 }
+        try updateTotals(tribe, model) { $0[keyPath: counter] = value ? $0[keyPath: counter] + 1 : $0[keyPath: counter] - 1 }
     }
 
     /// Moves the member's skill counts in each of their tribes from the old skills to the new.

@@ -41,3 +41,15 @@ extension ModelReader {
         return found
     }
 }
+
+extension ModelReader {
+    /// Every counter stored under `prefix` (a `UInt64` value per key), in key order, with a
+    /// cursor placed after the prefix to read the rest of its key.
+    func scanCounts(under prefix: ModelKey, _ body: (inout KeyCursor, UInt64) throws -> Void) throws {
+        try scan(prefix: prefix) { key, value in
+            var cursor = KeyCursor(key, after: prefix)
+            try body(&cursor, try UInt64.decode(modelBytes: Array(value), key: prefix))
+            return true
+        }
+    }
+}

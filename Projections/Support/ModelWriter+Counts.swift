@@ -23,19 +23,3 @@ extension ModelWriter {
         return next
     }
 }
-
-/// Skills as read models compare them: lowercased, each once, sorted in key order
-/// (the domain already drops case-insensitive duplicates but keeps the member's spelling).
-enum SkillNames {
-    static func normalised(_ skills: [String]) -> [String] {
-        Array(Set(skills.map { $0.lowercased() })).sorted(by: KeyOrder.precedes)
-    }
-}
-
-/// The order of strings in keys (UTF-8 bytes), used wherever results must come out in the
-/// same order as a scan would give them.
-enum KeyOrder {
-    static func precedes(_ a: String, _ b: String) -> Bool {
-        a.utf8.lexicographicallyPrecedes(b.utf8)
-    }
-}
