@@ -6,6 +6,9 @@ public enum TribelogProjections {
     public static func all() -> [any Projection] {
         [
             DirectoryProjection(),
+            DashboardsProjection(),
+            MatchingProjection(),
+            CollaborationProjection(),
         ]
     }
 }

@@ -1,0 +1,85 @@
+import EventLog
+import TribeDomain
+
+/// What matching knows of a member: what they can do, where they may take part, and how
+/// they have taken part so far.
+struct MatchMember: ModelValue, Equatable {
+    var isRegistered = false
+    /// Normalised (see `SkillNames`).
+    var skills: [String] = []
+    var tribes: Set<TribeID> = []
+    var adminOf: Set<TribeID> = []
+    /// Tribes that removed the member and have not invited them back: no part in them.
+    var barredFrom: Set<TribeID> = []
+    /// The last event the member acted in.
+    var lastActive = Timestamp(microseconds: 0)
+    /// Partnerships started (launching counts; a rejoin counts again).
+    var joined: UInt64 = 0
+    /// Part-ups the member was partner in when they were dissolved as completed.
+    var completed: UInt64 = 0
+
+    func encode(into writer: inout ByteWriter) {
+        isRegistered.encode(into: &writer)
+        skills.encode(into: &writer)
+        tribes.encode(into: &writer)
+        adminOf.encode(into: &writer)
+        barredFrom.encode(into: &writer)
+        lastActive.encode(into: &writer)
+        writer.writeVarint(joined)
+        writer.writeVarint(completed)
+    }
+
+    static func decode(from reader: inout ByteReader) throws(RecordDecodingError) -> MatchMember {
+        MatchMember(isRegistered: try .decode(from: &reader), skills: try .decode(from: &reader),
+                    tribes: try .decode(from: &reader), adminOf: try .decode(from: &reader),
+                    barredFrom: try .decode(from: &reader), lastActive: try .decode(from: &reader),
+                    joined: try reader.readVarint(), completed: try reader.readVarint())
+    }
+}
+
+/// What matching knows of a part-up.
+struct MatchPartup: ModelValue, Equatable {
+    var tribe: TribeID
+    var title: String
+    /// Normalised (see `SkillNames`).
+    var wantedSkills: [String]
+    var privacy: PartupPrivacy
+    var partners: Set<MemberID>
+    /// The part-up's latest event: the reference point of members' recency.
+    var lastActivity: Timestamp
+    var isDissolved = false
+
+    func encode(into writer: inout ByteWriter) {
+        tribe.encode(into: &writer)
+        writer.writeString(title)
+        wantedSkills.encode(into: &writer)
+        writer.writeString(privacy.rawValue)
+        partners.encode(into: &writer)
+        lastActivity.encode(into: &writer)
+        isDissolved.encode(into: &writer)
+    }
+
+    static func decode(from reader: inout ByteReader) throws(RecordDecodingError) -> MatchPartup {
+        let tribe = try TribeID.decode(from: &reader)
+        let title = try reader.readString()
+        let wanted = try [String].decode(from: &reader)
+        let rawPrivacy = try reader.readString()
+        guard let privacy = PartupPrivacy(rawValue: rawPrivacy) else { throw .malformed("part-up privacy", "\"\(rawPrivacy)\"") }
+        return MatchPartup(tribe: tribe, title: title, wantedSkills: wanted, privacy: privacy,
+                           partners: try .decode(from: &reader), lastActivity: try .decode(from: &reader),
+                           isDissolved: try .decode(from: &reader))
+    }
+}
+
+/// A tribe's privacy, stored by its raw value.
+struct MatchTribe: ModelValue, Equatable {
+    var privacy: TribePrivacy
+
+    func encode(into writer: inout ByteWriter) { writer.writeString(privacy.rawValue) }
+
+    static func decode(from reader: inout ByteReader) throws(RecordDecodingError) -> MatchTribe {
+        let raw = try reader.readString()
+        guard let privacy = TribePrivacy(rawValue: raw) else { throw .malformed("tribe privacy", "\"\(raw)\"") }
+        return MatchTribe(privacy: privacy)
+    }
+}
