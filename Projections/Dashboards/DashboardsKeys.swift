@@ -11,16 +11,17 @@ import TribeDomain
 /// | `member-in/<tribe>/<member>`          | TribeMemberState  |
 /// | `skill/<tribe>/<skill>`               | count of current members with the skill |
 /// | `week/<tribe>/<ISO week monday>`      | members admitted that week |
-/// | `active/<tribe>/<desc actions>/<member>` | empty: members by activity, most first |
 /// | `partup/<partup>`                     | PartupTeam        |
 /// | `member/<member>`                     | MemberProfile     |
 /// | `member-partup/<member>/<partup>`     | MemberPartup      |
 /// | `worked-with/<member>/<other>`        | empty: distinct co-partners |
 enum DashboardsKeys {
     /// Every key space above, for tools and tests that look at the whole model.
-    static let spaces = ["tribe", "member-in", "skill", "week", "active", "partup", "member", "member-partup", "worked-with"]
+    static let spaces = ["tribe", "member-in", "skill", "week", "partup", "member", "member-partup", "worked-with"]
 
     static func tribe(_ tribe: TribeID) -> ModelKey { ModelKey("tribe").with(tribe.rawValue) }
+
+    static func memberIn(_ tribe: TribeID) -> ModelKey { ModelKey("member-in").with(tribe.rawValue) }
 
     static func memberIn(_ tribe: TribeID, _ member: String) -> ModelKey {
         ModelKey("member-in").with(tribe.rawValue).with(member)
@@ -32,10 +33,6 @@ enum DashboardsKeys {
     static func weeks(_ tribe: TribeID) -> ModelKey { ModelKey("week").with(tribe.rawValue) }
     static func week(_ tribe: TribeID, _ week: ISOWeek) -> ModelKey { weeks(tribe).with(week.keyNumber) }
 
-    static func activity(_ tribe: TribeID) -> ModelKey { ModelKey("active").with(tribe.rawValue) }
-    static func activity(_ tribe: TribeID, actions: UInt64, member: String) -> ModelKey {
-        activity(tribe).with(descending: actions).with(member)
-    }
 
     static func partup(_ partup: PartupID) -> ModelKey { ModelKey("partup").with(partup.rawValue) }
 

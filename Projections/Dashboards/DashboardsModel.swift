@@ -127,19 +127,20 @@ public enum DashboardsModel {
         return weeks
     }
 
-    /// Walks the ranking from the top, skipping people who act in the tribe without being
-    /// members (outside partners, applicants, former members).
+    /// Ranks the tribe's current members by their actions (people who act in the tribe
+    /// without being members, such as outside partners or former members, are left out);
+    /// ties go to the lower member id.
     private static func mostActiveMembers(_ model: ModelReader, _ tribe: TribeID) throws -> [ActiveMember] {
-        var ranked: [ActiveMember] = []
-        let prefix = DashboardsKeys.activity(tribe)
-        try model.scan(prefix: prefix) { key, _ in
+        var members: [ActiveMember] = []
+        let prefix = DashboardsKeys.memberIn(tribe)
+        try model.scan(prefix: prefix) { key, value in
             var cursor = KeyCursor(key, after: prefix)
-            guard let inverted = cursor.number(), let member = cursor.string() else { return true }
-            let state = try model.get(DashboardsKeys.memberIn(tribe, member), as: TribeMemberState.self)
-            if state?.isMember == true { ranked.append(ActiveMember(member: member, actions: Int(UInt64.max - inverted))) }
-            return ranked.count < topCount
+            guard let member = cursor.string() else { return true }
+            let state = try TribeMemberState.decode(modelBytes: Array(value), key: prefix)
+            if state.isMember && state.actions > 0 { members.append(ActiveMember(member: member, actions: Int(state.actions))) }
+            return true
         }
-        return ranked
+        return Array(members.sorted { ($1.actions, $0.member) < ($0.actions, $1.member) }.prefix(topCount))
     }
 
     /// A tribe has at most a few hundred distinct skills: reading them all and sorting is
