@@ -86,5 +86,9 @@ let package = Package(
             name: "TribeProjectionsTests",
             dependencies: ["TribeProjections", "TribeDomain", "ProjectionKit", "EventLog", .product(name: "Logging", package: "swift-log")],
             path: "Tests/TribeProjectionsTests", swiftSettings: strict),
+        .testTarget(
+            name: "TribelogCLITests",
+            dependencies: ["tribelog"],
+            path: "Tests/TribelogCLITests", swiftSettings: strict),
     ]
 )

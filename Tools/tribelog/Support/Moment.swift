@@ -38,6 +38,14 @@ enum Moment: ExpressibleByArgument, CustomStringConvertible {
             ?? day.date(from: text).map { $0.addingTimeInterval(86_400 - 0.000_001) }
     }
 
+    /// The first position at or after this moment (past the head when there is none).
+    func firstPosition(in store: EventStore) throws -> Position {
+        switch self {
+        case .position(let position): return max(position, 1)
+        case .time(let time): return try Moment.time(Timestamp(microseconds: time.microseconds - 1)).position(in: store) + 1
+        }
+    }
+
     /// The last position at or before this moment. Times are found by binary search over
     /// recorded times, which the log keeps in order: the writer stamps appends in commit
     /// order, and imports and the demo append in time order.
