@@ -88,7 +88,7 @@ let package = Package(
             path: "Tests/TribeProjectionsTests", swiftSettings: strict),
         .testTarget(
             name: "TribelogCLITests",
-            dependencies: ["tribelog"],
+            dependencies: ["tribelog", "EventLog", "TribeDomain", .product(name: "Logging", package: "swift-log")],
             path: "Tests/TribelogCLITests", swiftSettings: strict),
     ]
 )

@@ -32,6 +32,17 @@ public enum DirectoryModel {
         return found
     }
 
+    /// Every tribe in id order, closed ones included: for auditors and analysts working on
+    /// the data folder itself, not for the API.
+    public static func allTribes(_ model: ModelReader) throws -> [TribeRecord] {
+        var found: [TribeRecord] = []
+        try scanAfter(model, prefix: ModelKey("tribe"), after: nil) { _, value in
+            found.append(try TribeRecord.decode(modelBytes: value, key: ModelKey("tribe")))
+            return true
+        }
+        return found
+    }
+
     public static func membership(_ model: ModelReader, _ tribe: TribeID, _ member: MemberID) throws -> MembershipRecord? {
         try model.get(DirectoryKey.membership(tribe, member), as: MembershipRecord.self)
     }
