@@ -88,7 +88,10 @@ let package = Package(
             path: "Tests/TribeProjectionsTests", swiftSettings: strict),
         .testTarget(
             name: "TribelogCLITests",
-            dependencies: ["tribelog", "EventLog", "TribeDomain", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "tribelog", "EventLog", "TribeDomain", "ProjectionKit", "TribeProjections",
+                .product(name: "Logging", package: "swift-log"),
+            ],
             path: "Tests/TribelogCLITests", swiftSettings: strict),
     ]
 )

@@ -94,6 +94,12 @@ public struct ModelReader {
         try transaction.scan(database, prefix: prefix.bytes, from: start, reverse: reverse, body)
     }
 
+    /// Every entry of the model in key order, until `body` returns false: for tools and
+    /// tests that compare whole models.
+    public func scanAll(_ body: (_ key: UnsafeRawBufferPointer, _ value: UnsafeRawBufferPointer) throws -> Bool) throws {
+        try transaction.scan(database, prefix: [], body)
+    }
+
     /// How many entries the model holds.
     public func count() throws -> Int {
         try transaction.count(database)
