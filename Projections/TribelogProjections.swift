@@ -5,6 +5,8 @@ import ProjectionKit
 public enum TribelogProjections {
     public static func all() -> [any Projection] {
         [
+            FeedsProjection(),
+            HistoryProjection(),
         ]
     }
 }

@@ -1,0 +1,133 @@
+import EventLog
+import ProjectionKit
+import TribeDomain
+
+/// Tribe feeds, part-up feeds and notifications (read them with `FeedsModel`).
+///
+/// Each tribe event is written once, to its tribe's feed (and part-up events to the
+/// part-up's feed too); a member's feed merges the feeds of their tribes when read rather
+/// than copying every event to every member. Applying an event costs a few point reads of
+/// small values (the member, tribe or part-up concerned) and a put per feed entry and per
+/// notification sent.
+public struct FeedsProjection: DomainProjection {
+    public let name = "feeds"
+    public let version: UInt32 = 1
+    /// Every domain event: all feed a tribe's feed, a name, a member's skills or read marks.
+    public let eventTypes: Set<String>? = Set(DomainEvent.typeNames)
+
+    public init() {}
+
+    public func apply(_ event: DomainEvent, at recorded: RecordedEvent, to model: ModelWriter) throws {
+        NameIndex.record(event, to: model)
+        let record = EventRecord(event, at: recorded)
+        let state = FeedState(model)
+        // Notifications go to who is in the tribe or part-up *before* the event changes
+        // that (a joiner does not hear of their own joining; a removed member hears of it).
+        try Notifier(state: state, model: model).notify(event, record)
+        let partupPrivacy = try state.apply(event)
+        let entry = FeedEntry(record: record, partupPrivacy: partupPrivacy)
+        if let tribe = record.tribe {
+            model.put(FeedKeys.tribeFeed(tribe).with(descending: record.position), entry)
+        }
+        if let partup = record.partup {
+            model.put(FeedKeys.partupFeed(partup).with(descending: record.position), entry)
+        }
+    }
+}
+
+/// The members, tribes and part-ups as the feeds keep them, changed event by event.
+struct FeedState {
+    let model: ModelWriter
+
+    init(_ model: ModelWriter) { self.model = model }
+
+    func member(_ id: MemberID) throws -> FeedMember { try model.get(FeedKeys.member(id)) ?? FeedMember() }
+    func tribe(_ id: TribeID) throws -> FeedTribe { try model.get(FeedKeys.tribe(id)) ?? FeedTribe() }
+    func partup(_ id: PartupID) throws -> FeedPartup? { try model.get(FeedKeys.partup(id)) }
+
+    /// Folds `event` in and returns the privacy of its part-up after it (nil: no part-up).
+    func apply(_ event: DomainEvent) throws -> PartupPrivacy? {
+        switch event {
+        case .memberProfileUpdated(let e): try changeSkills(of: e.member, to: e.skills)
+        case .tribeCreated(let e):
+            model.put(FeedKeys.tribe(e.tribe), FeedTribe(privacy: e.privacy, admins: [e.founder]))
+            try join(e.founder, e.tribe)
+        case .tribePrivacyChanged(let e): try updateTribe(e.tribe) { $0.privacy = e.privacy }
+        case .memberAdmitted(let e): try join(e.member, e.tribe)
+        case .memberLeft(let e): try leave(e.member, e.tribe)
+        case .memberRemoved(let e): try leave(e.member, e.tribe)
+        case .roleGranted(let e): try updateTribe(e.tribe) { $0.admins.insert(e.member) }
+        case .roleRevoked(let e): try updateTribe(e.tribe) { $0.admins.remove(e.member) }
+        case .partupLaunched(let e):
+            model.put(FeedKeys.partup(e.partup), FeedPartup(tribe: e.tribe, launcher: e.launcher, privacy: e.privacy, partners: [e.launcher]))
+            try updateMember(e.launcher) { $0.partups.insert(e.partup) }
+            return e.privacy
+        case .partupUpdated(let e): return try updatePartup(e.partup) { $0.privacy = e.privacy ?? $0.privacy }
+        case .partnerJoined(let e):
+            try updateMember(e.member) { $0.partups.insert(e.partup) }
+            return try updatePartup(e.partup) { $0.partners.insert(e.member) }
+        case .partnerLeft(let e):
+            try updateMember(e.member) { $0.partups.remove(e.partup) }
+            return try updatePartup(e.partup) { $0.partners.remove(e.member) }
+        case .notificationsRead(let e): try updateMember(e.member) { $0.readUpTo = max($0.readUpTo, e.upTo) }
+        case .supporterJoined(let e): return try partup(e.partup)?.privacy
+        case .partupDissolved(let e): return try partup(e.partup)?.privacy
+        case .memberRegistered, .tribeRulesChanged, .memberApplied, .memberInvited, .memberRejected: break
+        }
+        return nil
+    }
+
+    private func updateMember(_ id: MemberID, _ change: (inout FeedMember) -> Void) throws {
+        try model.update(FeedKeys.member(id), default: FeedMember()) { change(&$0) }
+    }
+
+    private func updateTribe(_ id: TribeID, _ change: (inout FeedTribe) -> Void) throws {
+        try model.update(FeedKeys.tribe(id), default: FeedTribe()) { change(&$0) }
+    }
+
+    /// Changes a known part-up and returns its privacy; events of an unknown one change nothing.
+    private func updatePartup(_ id: PartupID, _ change: (inout FeedPartup) -> Void) throws -> PartupPrivacy? {
+        guard var partup = try partup(id) else { return nil }
+        change(&partup)
+        model.put(FeedKeys.partup(id), partup)
+        return partup.privacy
+    }
+
+    /// The member is in the tribe now: listed under each of their skills there.
+    private func join(_ id: MemberID, _ tribe: TribeID) throws {
+        var member = try member(id)
+        guard member.tribes.insert(tribe).inserted else { return }
+        for skill in member.skills { try changeSkillSet(tribe, skill) { $0.insert(id) } }
+        model.put(FeedKeys.member(id), member)
+    }
+
+    private func leave(_ id: MemberID, _ tribe: TribeID) throws {
+        var member = try member(id)
+        guard member.tribes.remove(tribe) != nil else { return }
+        for skill in member.skills { try changeSkillSet(tribe, skill) { $0.remove(id) } }
+        model.put(FeedKeys.member(id), member)
+        try updateTribe(tribe) { $0.admins.remove(id) }
+    }
+
+    /// Moves the member between skill sets in each of their tribes: only the skills that
+    /// changed, so an unchanged profile costs one read.
+    private func changeSkills(of id: MemberID, to skills: [String]) throws {
+        var member = try member(id)
+        let new = Set(skills.map(SkillText.normalised))
+        let (gone, added) = (member.skills.subtracting(new), new.subtracting(member.skills))
+        guard !gone.isEmpty || !added.isEmpty else { return }
+        for tribe in member.tribes.sorted() {
+            for skill in gone.sorted() { try changeSkillSet(tribe, skill) { $0.remove(id) } }
+            for skill in added.sorted() { try changeSkillSet(tribe, skill) { $0.insert(id) } }
+        }
+        member.skills = new
+        model.put(FeedKeys.member(id), member)
+    }
+
+    private func changeSkillSet(_ tribe: TribeID, _ skill: String, _ change: (inout Set<MemberID>) -> Void) throws {
+        let key = FeedKeys.skill(tribe, skill)
+        var members = try model.get(key, as: Set<MemberID>.self) ?? []
+        change(&members)
+        if members.isEmpty { model.delete(key) } else { model.put(key, members) }
+    }
+}
