@@ -18,12 +18,14 @@ struct FeedEntry: ModelValue {
     }
 }
 
+// Ids are kept as raw strings (see `FeedKeys`).
+
 /// What the feeds need to know of a member while applying and reading.
 struct FeedMember: ModelValue {
     /// Tribes the member belongs to now.
-    var tribes: Set<TribeID> = []
+    var tribes: Set<String> = []
     /// Part-ups the member is partner of now (dissolved ones included).
-    var partups: Set<PartupID> = []
+    var partups: Set<String> = []
     /// Lowercased skills.
     var skills: Set<String> = []
     /// Notifications at positions up to here are read.
@@ -45,7 +47,7 @@ struct FeedMember: ModelValue {
 /// A tribe's privacy and admins: who hears of applications, who sees partners-only part-ups.
 struct FeedTribe: ModelValue {
     var privacy: TribePrivacy = .open
-    var admins: Set<MemberID> = []
+    var admins: Set<String> = []
 
     func encode(into writer: inout ByteWriter) {
         privacy.encode(into: &writer)
@@ -59,10 +61,10 @@ struct FeedTribe: ModelValue {
 
 /// A part-up's tribe, launcher, privacy and current partners.
 struct FeedPartup: ModelValue {
-    var tribe: TribeID
-    var launcher: MemberID
+    var tribe: String
+    var launcher: String
     var privacy: PartupPrivacy
-    var partners: Set<MemberID>
+    var partners: Set<String>
 
     func encode(into writer: inout ByteWriter) {
         tribe.encode(into: &writer)
@@ -88,7 +90,7 @@ public enum NotificationKind: UInt8, Sendable, Hashable, CaseIterable {
     case yourApplicationWasRejected
     case youWereRemoved
     /// Someone applied to a closed or invite-only tribe I am admin of.
-    case applicationToReview
+    case applicationToYourTribe
 
     /// The name in read results, e.g. "partupWantsYourSkills".
     public var name: String { String(describing: self) }

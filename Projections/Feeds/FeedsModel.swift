@@ -33,7 +33,7 @@ public enum FeedsModel {
     /// at the time for the caller to decide.
     public static func tribeFeed(_ model: ModelReader, tribe: TribeID, before cursor: Position? = nil, limit: Int = 50,
                                  viewer: MemberID? = nil) throws -> FeedPage {
-        let prefix = FeedKeys.tribeFeed(tribe)
+        let prefix = FeedKeys.tribeFeed(tribe.rawValue)
         let access = viewer.map { PartupAccess(model, member: $0) }
         let page = try ModelPages.read(model, prefix: prefix, from: ModelPages.start(below: cursor, in: prefix), limit: limit,
                                        as: FeedEntry.self, where: { try access?.sees($0) ?? true })
@@ -46,10 +46,10 @@ public enum FeedsModel {
     /// sees none of its events any more, earlier ones included.
     public static func memberFeed(_ model: ModelReader, member: MemberID, before cursor: Position? = nil,
                                   limit: Int = 50) throws -> FeedPage {
-        guard let state = try model.get(FeedKeys.member(member), as: FeedMember.self) else {
+        guard let state = try model.get(FeedKeys.member(member.rawValue), as: FeedMember.self) else {
             return FeedPage(entries: [], next: nil)
         }
-        var prefixes = state.tribes.sorted().map(FeedKeys.tribeFeed)
+        var prefixes = state.tribes.sorted().map { FeedKeys.tribeFeed($0) }
         for partup in state.partups.sorted() {
             if let known = try model.get(FeedKeys.partup(partup), as: FeedPartup.self), !state.tribes.contains(known.tribe) {
                 prefixes.append(FeedKeys.partupFeed(partup))
@@ -65,8 +65,8 @@ public enum FeedsModel {
     /// marked read (a `NotificationsRead` event marks all up to a position).
     public static func notifications(_ model: ModelReader, member: MemberID, before cursor: Position? = nil, limit: Int = 50,
                                      unreadOnly: Bool = false) throws -> NotificationPage {
-        let readUpTo = try model.get(FeedKeys.member(member), as: FeedMember.self)?.readUpTo ?? 0
-        let prefix = FeedKeys.notifications(member)
+        let readUpTo = try model.get(FeedKeys.member(member.rawValue), as: FeedMember.self)?.readUpTo ?? 0
+        let prefix = FeedKeys.notifications(member.rawValue)
         let page = try ModelPages.read(model, prefix: prefix, from: ModelPages.start(below: cursor, in: prefix), limit: limit,
                                        as: Notification.self, while: { !unreadOnly || $0.record.position > readUpTo })
         let names = NameBook(model)
@@ -81,8 +81,8 @@ public enum FeedsModel {
     /// How many of the member's notifications are after their read mark. Counts keys
     /// only (positions are in the key), newest first, stopping at the mark.
     public static func unreadCount(_ model: ModelReader, member: MemberID) throws -> Int {
-        let readUpTo = try model.get(FeedKeys.member(member), as: FeedMember.self)?.readUpTo ?? 0
-        let prefix = FeedKeys.notifications(member)
+        let readUpTo = try model.get(FeedKeys.member(member.rawValue), as: FeedMember.self)?.readUpTo ?? 0
+        let prefix = FeedKeys.notifications(member.rawValue)
         let offset = prefix.bytes.count
         var count = 0
         try model.scan(prefix: prefix) { key, _ in
@@ -108,19 +108,19 @@ extension FeedPage {
 /// part-up's current partners and its tribe's admins. Looks each part-up up once per read.
 final class PartupAccess {
     private let model: ModelReader
-    private let member: MemberID
+    private let member: String
     private var known: [PartupID: Bool] = [:]
 
     init(_ model: ModelReader, member: MemberID) {
         self.model = model
-        self.member = member
+        self.member = member.rawValue
     }
 
     func sees(_ entry: FeedEntry) throws -> Bool {
         guard entry.partupPrivacy == .partnersOnly, let id = entry.record.partup else { return true }
         if let answer = known[id] { return answer }
         var answer = false
-        if let partup = try model.get(FeedKeys.partup(id), as: FeedPartup.self) {
+        if let partup = try model.get(FeedKeys.partup(id.rawValue), as: FeedPartup.self) {
             answer = try partup.partners.contains(member)
                 || (model.get(FeedKeys.tribe(partup.tribe), as: FeedTribe.self)?.admins.contains(member) ?? false)
         }

@@ -27,10 +27,10 @@ public struct FeedsProjection: DomainProjection {
         let partupPrivacy = try state.apply(event)
         let entry = FeedEntry(record: record, partupPrivacy: partupPrivacy)
         if let tribe = record.tribe {
-            model.put(FeedKeys.tribeFeed(tribe).with(descending: record.position), entry)
+            model.put(FeedKeys.tribeFeed(tribe.rawValue).with(descending: record.position), entry)
         }
         if let partup = record.partup {
-            model.put(FeedKeys.partupFeed(partup).with(descending: record.position), entry)
+            model.put(FeedKeys.partupFeed(partup.rawValue).with(descending: record.position), entry)
         }
     }
 }
@@ -41,52 +41,54 @@ struct FeedState {
 
     init(_ model: ModelWriter) { self.model = model }
 
-    func member(_ id: MemberID) throws -> FeedMember { try model.get(FeedKeys.member(id)) ?? FeedMember() }
-    func tribe(_ id: TribeID) throws -> FeedTribe { try model.get(FeedKeys.tribe(id)) ?? FeedTribe() }
-    func partup(_ id: PartupID) throws -> FeedPartup? { try model.get(FeedKeys.partup(id)) }
+    func member(_ id: String) throws -> FeedMember { try model.get(FeedKeys.member(id)) ?? FeedMember() }
+    func tribe(_ id: String) throws -> FeedTribe { try model.get(FeedKeys.tribe(id)) ?? FeedTribe() }
+    func partup(_ id: String) throws -> FeedPartup? { try model.get(FeedKeys.partup(id)) }
 
     /// Folds `event` in and returns the privacy of its part-up after it (nil: no part-up).
     func apply(_ event: DomainEvent) throws -> PartupPrivacy? {
         switch event {
-        case .memberProfileUpdated(let e): try changeSkills(of: e.member, to: e.skills)
+        case .memberProfileUpdated(let e): try changeSkills(of: e.member.rawValue, to: e.skills)
         case .tribeCreated(let e):
-            model.put(FeedKeys.tribe(e.tribe), FeedTribe(privacy: e.privacy, admins: [e.founder]))
-            try join(e.founder, e.tribe)
-        case .tribePrivacyChanged(let e): try updateTribe(e.tribe) { $0.privacy = e.privacy }
-        case .memberAdmitted(let e): try join(e.member, e.tribe)
-        case .memberLeft(let e): try leave(e.member, e.tribe)
-        case .memberRemoved(let e): try leave(e.member, e.tribe)
-        case .roleGranted(let e): try updateTribe(e.tribe) { $0.admins.insert(e.member) }
-        case .roleRevoked(let e): try updateTribe(e.tribe) { $0.admins.remove(e.member) }
+            model.put(FeedKeys.tribe(e.tribe.rawValue), FeedTribe(privacy: e.privacy, admins: [e.founder.rawValue]))
+            try join(e.founder.rawValue, e.tribe.rawValue)
+        case .tribePrivacyChanged(let e): try updateTribe(e.tribe.rawValue) { $0.privacy = e.privacy }
+        case .memberAdmitted(let e): try join(e.member.rawValue, e.tribe.rawValue)
+        case .memberLeft(let e): try leave(e.member.rawValue, e.tribe.rawValue)
+        case .memberRemoved(let e): try leave(e.member.rawValue, e.tribe.rawValue)
+        case .roleGranted(let e): try updateTribe(e.tribe.rawValue) { $0.admins.insert(e.member.rawValue) }
+        case .roleRevoked(let e): try updateTribe(e.tribe.rawValue) { $0.admins.remove(e.member.rawValue) }
         case .partupLaunched(let e):
-            model.put(FeedKeys.partup(e.partup), FeedPartup(tribe: e.tribe, launcher: e.launcher, privacy: e.privacy, partners: [e.launcher]))
-            try updateMember(e.launcher) { $0.partups.insert(e.partup) }
+            let launcher = e.launcher.rawValue
+            model.put(FeedKeys.partup(e.partup.rawValue),
+                      FeedPartup(tribe: e.tribe.rawValue, launcher: launcher, privacy: e.privacy, partners: [launcher]))
+            try updateMember(launcher) { $0.partups.insert(e.partup.rawValue) }
             return e.privacy
-        case .partupUpdated(let e): return try updatePartup(e.partup) { $0.privacy = e.privacy ?? $0.privacy }
+        case .partupUpdated(let e): return try updatePartup(e.partup.rawValue) { $0.privacy = e.privacy ?? $0.privacy }
         case .partnerJoined(let e):
-            try updateMember(e.member) { $0.partups.insert(e.partup) }
-            return try updatePartup(e.partup) { $0.partners.insert(e.member) }
+            try updateMember(e.member.rawValue) { $0.partups.insert(e.partup.rawValue) }
+            return try updatePartup(e.partup.rawValue) { $0.partners.insert(e.member.rawValue) }
         case .partnerLeft(let e):
-            try updateMember(e.member) { $0.partups.remove(e.partup) }
-            return try updatePartup(e.partup) { $0.partners.remove(e.member) }
-        case .notificationsRead(let e): try updateMember(e.member) { $0.readUpTo = max($0.readUpTo, e.upTo) }
-        case .supporterJoined(let e): return try partup(e.partup)?.privacy
-        case .partupDissolved(let e): return try partup(e.partup)?.privacy
+            try updateMember(e.member.rawValue) { $0.partups.remove(e.partup.rawValue) }
+            return try updatePartup(e.partup.rawValue) { $0.partners.remove(e.member.rawValue) }
+        case .notificationsRead(let e): try updateMember(e.member.rawValue) { $0.readUpTo = max($0.readUpTo, e.upTo) }
+        case .supporterJoined(let e): return try partup(e.partup.rawValue)?.privacy
+        case .partupDissolved(let e): return try partup(e.partup.rawValue)?.privacy
         case .memberRegistered, .tribeRulesChanged, .memberApplied, .memberInvited, .memberRejected: break
         }
         return nil
     }
 
-    private func updateMember(_ id: MemberID, _ change: (inout FeedMember) -> Void) throws {
+    private func updateMember(_ id: String, _ change: (inout FeedMember) -> Void) throws {
         try model.update(FeedKeys.member(id), default: FeedMember()) { change(&$0) }
     }
 
-    private func updateTribe(_ id: TribeID, _ change: (inout FeedTribe) -> Void) throws {
+    private func updateTribe(_ id: String, _ change: (inout FeedTribe) -> Void) throws {
         try model.update(FeedKeys.tribe(id), default: FeedTribe()) { change(&$0) }
     }
 
     /// Changes a known part-up and returns its privacy; events of an unknown one change nothing.
-    private func updatePartup(_ id: PartupID, _ change: (inout FeedPartup) -> Void) throws -> PartupPrivacy? {
+    private func updatePartup(_ id: String, _ change: (inout FeedPartup) -> Void) throws -> PartupPrivacy? {
         guard var partup = try partup(id) else { return nil }
         change(&partup)
         model.put(FeedKeys.partup(id), partup)
@@ -94,14 +96,14 @@ struct FeedState {
     }
 
     /// The member is in the tribe now: listed under each of their skills there.
-    private func join(_ id: MemberID, _ tribe: TribeID) throws {
+    private func join(_ id: String, _ tribe: String) throws {
         var member = try member(id)
         guard member.tribes.insert(tribe).inserted else { return }
         for skill in member.skills { try changeSkillSet(tribe, skill) { $0.insert(id) } }
         model.put(FeedKeys.member(id), member)
     }
 
-    private func leave(_ id: MemberID, _ tribe: TribeID) throws {
+    private func leave(_ id: String, _ tribe: String) throws {
         var member = try member(id)
         guard member.tribes.remove(tribe) != nil else { return }
         for skill in member.skills { try changeSkillSet(tribe, skill) { $0.remove(id) } }
@@ -111,23 +113,28 @@ struct FeedState {
 
     /// Moves the member between skill sets in each of their tribes: only the skills that
     /// changed, so an unchanged profile costs one read.
-    private func changeSkills(of id: MemberID, to skills: [String]) throws {
+    private func changeSkills(of id: String, to skills: [String]) throws {
         var member = try member(id)
         let new = Set(skills.map(SkillText.normalised))
         let (gone, added) = (member.skills.subtracting(new), new.subtracting(member.skills))
         guard !gone.isEmpty || !added.isEmpty else { return }
-        for tribe in member.tribes.sorted() {
-            for skill in gone.sorted() { try changeSkillSet(tribe, skill) { $0.remove(id) } }
-            for skill in added.sorted() { try changeSkillSet(tribe, skill) { $0.insert(id) } }
+        for tribe in member.tribes {
+            for skill in gone { try changeSkillSet(tribe, skill) { $0.remove(id) } }
+            for skill in added { try changeSkillSet(tribe, skill) { $0.insert(id) } }
         }
         member.skills = new
         model.put(FeedKeys.member(id), member)
     }
 
-    private func changeSkillSet(_ tribe: TribeID, _ skill: String, _ change: (inout Set<MemberID>) -> Void) throws {
-        let key = FeedKeys.skill(tribe, skill)
-        var members = try model.get(key, as: Set<MemberID>.self) ?? []
+    /// The tribe's members with one skill (a set of raw member ids).
+    func skillSet(_ tribe: String, _ skill: String) throws -> Set<String> {
+        try model.get(FeedKeys.skill(tribe, skill), as: Set<String>.self) ?? []
+    }
+
+    private func changeSkillSet(_ tribe: String, _ skill: String, _ change: (inout Set<String>) -> Void) throws {
+        var members = try skillSet(tribe, skill)
         change(&members)
+        let key = FeedKeys.skill(tribe, skill)
         if members.isEmpty { model.delete(key) } else { model.put(key, members) }
     }
 }

@@ -17,14 +17,15 @@ struct Notifier {
         case .partupLaunched(let e): try partupLaunched(e, record)
         case .partnerJoined(let e): try partnerJoined(e, record)
         case .memberApplied(let e):
-            let tribe = try state.tribe(e.tribe)
-            // Open tribes admit at once: there is nothing for an admin to decide.
+            let tribe = try state.tribe(e.tribe.rawValue)
+            // Closed tribes wait for an admin's decision; invite-only ones admit the invited
+            // at once, and admins hear who accepted. Open tribes admit anyone: no news.
             guard tribe.privacy != .open else { return }
-            send(.applicationToReview, to: tribe.admins, record)
-        case .memberAdmitted(let e): send(.youWereAdmitted, to: [e.member], record)
-        case .memberInvited(let e): send(.youWereInvited, to: [e.member], record)
-        case .memberRejected(let e): send(.yourApplicationWasRejected, to: [e.member], record)
-        case .memberRemoved(let e): send(.youWereRemoved, to: [e.member], record)
+            send(.applicationToYourTribe, to: tribe.admins, record)
+        case .memberAdmitted(let e): send(.youWereAdmitted, to: [e.member.rawValue], record)
+        case .memberInvited(let e): send(.youWereInvited, to: [e.member.rawValue], record)
+        case .memberRejected(let e): send(.yourApplicationWasRejected, to: [e.member.rawValue], record)
+        case .memberRemoved(let e): send(.youWereRemoved, to: [e.member.rawValue], record)
         default: break
         }
     }
@@ -32,25 +33,26 @@ struct Notifier {
     /// Members of the tribe with one of the wanted skills. A partners-only part-up is
     /// visible to the tribe's admins only (besides its partners), so only they hear of it.
     private func partupLaunched(_ e: PartupLaunched, _ record: EventRecord) throws {
-        var matching = Set<MemberID>()
-        for skill in Set(e.wantedSkills.map(SkillText.normalised)).sorted() {
-            matching.formUnion(try model.get(FeedKeys.skill(e.tribe, skill), as: Set<MemberID>.self) ?? [])
+        var matching = Set<String>()
+        for skill in Set(e.wantedSkills.map(SkillText.normalised)) {
+            matching.formUnion(try state.skillSet(e.tribe.rawValue, skill))
         }
-        if e.privacy == .partnersOnly { matching.formIntersection(try state.tribe(e.tribe).admins) }
+        if e.privacy == .partnersOnly { matching.formIntersection(try state.tribe(e.tribe.rawValue).admins) }
         send(.partupWantsYourSkills, to: matching, record)
     }
 
     /// The part-up's partners, and its launcher if they still belong to the tribe.
     private func partnerJoined(_ e: PartnerJoined, _ record: EventRecord) throws {
-        guard let partup = try state.partup(e.partup) else { return }
+        guard let partup = try state.partup(e.partup.rawValue) else { return }
         var told = partup.partners
         if try state.member(partup.launcher).tribes.contains(partup.tribe) { told.insert(partup.launcher) }
-        told.remove(e.member)
+        told.remove(e.member.rawValue)
         send(.partnerJoinedYourPartup, to: told, record)
     }
 
-    private func send(_ kind: NotificationKind, to members: Set<MemberID>, _ record: EventRecord) {
-        for member in members where member != record.actor {
+    /// Puts are keyed, so the order members are visited in does not matter.
+    private func send(_ kind: NotificationKind, to members: Set<String>, _ record: EventRecord) {
+        for member in members where member != record.actor?.rawValue {
             let key = FeedKeys.notifications(member).with(descending: record.position).with(UInt64(kind.rawValue))
             model.put(key, Notification(kind: kind, record: record))
         }

@@ -111,7 +111,9 @@ extension EventRecord {
         if text?.isEmpty == true { text = nil }
         // The metadata says who sent the command (an admin removing someone also ends their
         // partnerships); events written without one fall back to the payload's own account.
-        actor = (try? MemberID(recorded.metadata.actor)) ?? by
+        // (Most often they agree, and comparing spares checking the id again.)
+        let sender = recorded.metadata.actor
+        actor = by?.rawValue == sender ? by : (try? MemberID(sender)) ?? by
     }
 }
 

@@ -28,7 +28,7 @@ import TribeDomain
         let story = try await S.told()
         // Then admins of the closed tribe hear of applications, and skills match ignoring case
         #expect(try received(story, S.ann) == expected(story, [
-            (.applicationToReview, "bob applied"), (.applicationToReview, "cat applied"), (.applicationToReview, "dan applied"),
+            (.applicationToYourTribe, "bob applied"), (.applicationToYourTribe, "cat applied"), (.applicationToYourTribe, "dan applied"),
             (.partupWantsYourSkills, "logo launched"), (.partupWantsYourSkills, "api launched"),
         ]))
         // Bob: admitted by Ann (not for joining open Makers himself), Cat joined his Logo,
