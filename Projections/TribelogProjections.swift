@@ -6,8 +6,10 @@ public enum TribelogProjections {
     public static func all() -> [any Projection] {
         [
             DirectoryProjection(),
+            FeedsProjection(),
             DashboardsProjection(),
             MatchingProjection(),
+            HistoryProjection(),
             CollaborationProjection(),
         ]
     }

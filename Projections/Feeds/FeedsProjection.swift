@@ -1,0 +1,140 @@
+import EventLog
+import ProjectionKit
+import TribeDomain
+
+/// Tribe feeds, part-up feeds and notifications (read them with `FeedsModel`).
+///
+/// Each tribe event is written once, to its tribe's feed (and part-up events to the
+/// part-up's feed too); a member's feed merges the feeds of their tribes when read rather
+/// than copying every event to every member. Applying an event costs a few point reads of
+/// small values (the member, tribe or part-up concerned) and a put per feed entry and per
+/// notification sent.
+public struct FeedsProjection: DomainProjection {
+    public let name = "feeds"
+    public let version: UInt32 = 1
+    /// Every domain event: all feed a tribe's feed, a name, a member's skills or read marks.
+    public let eventTypes: Set<String>? = Set(DomainEvent.typeNames)
+
+    public init() {}
+
+    public func apply(_ event: DomainEvent, at recorded: RecordedEvent, to model: ModelWriter) throws {
+        NameIndex.record(event, to: model)
+        let record = EventRecord(event, at: recorded)
+        let state = FeedState(model)
+        // Notifications go to who is in the tribe or part-up *before* the event changes
+        // that (a joiner does not hear of their own joining; a removed member hears of it).
+        try Notifier(state: state, model: model).notify(event, record)
+        let partupPrivacy = try state.apply(event)
+        let entry = FeedEntry(record: record, partupPrivacy: partupPrivacy)
+        if let tribe = record.tribe {
+            model.put(FeedKeys.tribeFeed(tribe.rawValue).with(descending: record.position), entry)
+        }
+        if let partup = record.partup {
+            model.put(FeedKeys.partupFeed(partup.rawValue).with(descending: record.position), entry)
+        }
+    }
+}
+
+/// The members, tribes and part-ups as the feeds keep them, changed event by event.
+struct FeedState {
+    let model: ModelWriter
+
+    init(_ model: ModelWriter) { self.model = model }
+
+    func member(_ id: String) throws -> FeedMember { try model.get(FeedKeys.member(id)) ?? FeedMember() }
+    func tribe(_ id: String) throws -> FeedTribe { try model.get(FeedKeys.tribe(id)) ?? FeedTribe() }
+    func partup(_ id: String) throws -> FeedPartup? { try model.get(FeedKeys.partup(id)) }
+
+    /// Folds `event` in and returns the privacy of its part-up after it (nil: no part-up).
+    func apply(_ event: DomainEvent) throws -> PartupPrivacy? {
+        switch event {
+        case .memberProfileUpdated(let e): try changeSkills(of: e.member.rawValue, to: e.skills)
+        case .tribeCreated(let e):
+            model.put(FeedKeys.tribe(e.tribe.rawValue), FeedTribe(privacy: e.privacy, admins: [e.founder.rawValue]))
+            try join(e.founder.rawValue, e.tribe.rawValue)
+        case .tribePrivacyChanged(let e): try updateTribe(e.tribe.rawValue) { $0.privacy = e.privacy }
+        case .memberAdmitted(let e): try join(e.member.rawValue, e.tribe.rawValue)
+        case .memberLeft(let e): try leave(e.member.rawValue, e.tribe.rawValue)
+        case .memberRemoved(let e): try leave(e.member.rawValue, e.tribe.rawValue)
+        case .roleGranted(let e): try updateTribe(e.tribe.rawValue) { $0.admins.insert(e.member.rawValue) }
+        case .roleRevoked(let e): try updateTribe(e.tribe.rawValue) { $0.admins.remove(e.member.rawValue) }
+        case .partupLaunched(let e):
+            let launcher = e.launcher.rawValue
+            model.put(FeedKeys.partup(e.partup.rawValue),
+                      FeedPartup(tribe: e.tribe.rawValue, launcher: launcher, privacy: e.privacy, partners: [launcher]))
+            try updateMember(launcher) { $0.partups.insert(e.partup.rawValue) }
+            return e.privacy
+        case .partupUpdated(let e): return try updatePartup(e.partup.rawValue) { $0.privacy = e.privacy ?? $0.privacy }
+        case .partnerJoined(let e):
+            try updateMember(e.member.rawValue) { $0.partups.insert(e.partup.rawValue) }
+            return try updatePartup(e.partup.rawValue) { $0.partners.insert(e.member.rawValue) }
+        case .partnerLeft(let e):
+            try updateMember(e.member.rawValue) { $0.partups.remove(e.partup.rawValue) }
+            return try updatePartup(e.partup.rawValue) { $0.partners.remove(e.member.rawValue) }
+        case .notificationsRead(let e): try updateMember(e.member.rawValue) { $0.readUpTo = max($0.readUpTo, e.upTo) }
+        case .supporterJoined(let e): return try partup(e.partup.rawValue)?.privacy
+        case .partupDissolved(let e): return try partup(e.partup.rawValue)?.privacy
+        case .memberRegistered, .tribeRulesChanged, .memberApplied, .memberInvited, .memberRejected: break
+        }
+        return nil
+    }
+
+    private func updateMember(_ id: String, _ change: (inout FeedMember) -> Void) throws {
+        try model.update(FeedKeys.member(id), default: FeedMember()) { change(&$0) }
+    }
+
+    private func updateTribe(_ id: String, _ change: (inout FeedTribe) -> Void) throws {
+        try model.update(FeedKeys.tribe(id), default: FeedTribe()) { change(&$0) }
+    }
+
+    /// Changes a known part-up and returns its privacy; events of an unknown one change nothing.
+    private func updatePartup(_ id: String, _ change: (inout FeedPartup) -> Void) throws -> PartupPrivacy? {
+        guard var partup = try partup(id) else { return nil }
+        change(&partup)
+        model.put(FeedKeys.partup(id), partup)
+        return partup.privacy
+    }
+
+    /// The member is in the tribe now: listed under each of their skills there.
+    private func join(_ id: String, _ tribe: String) throws {
+        var member = try member(id)
+        guard member.tribes.insert(tribe).inserted else { return }
+        for skill in member.skills { try changeSkillSet(tribe, skill) { $0.insert(id) } }
+        model.put(FeedKeys.member(id), member)
+    }
+
+    private func leave(_ id: String, _ tribe: String) throws {
+        var member = try member(id)
+        guard member.tribes.remove(tribe) != nil else { return }
+        for skill in member.skills { try changeSkillSet(tribe, skill) { $0.remove(id) } }
+        model.put(FeedKeys.member(id), member)
+        try updateTribe(tribe) { $0.admins.remove(id) }
+    }
+
+    /// Moves the member between skill sets in each of their tribes: only the skills that
+    /// changed, so an unchanged profile costs one read.
+    private func changeSkills(of id: String, to skills: [String]) throws {
+        var member = try member(id)
+        let new = Set(skills.map(SkillText.normalised))
+        let (gone, added) = (member.skills.subtracting(new), new.subtracting(member.skills))
+        guard !gone.isEmpty || !added.isEmpty else { return }
+        for tribe in member.tribes {
+            for skill in gone { try changeSkillSet(tribe, skill) { $0.remove(id) } }
+            for skill in added { try changeSkillSet(tribe, skill) { $0.insert(id) } }
+        }
+        member.skills = new
+        model.put(FeedKeys.member(id), member)
+    }
+
+    /// The tribe's members with one skill (a set of raw member ids).
+    func skillSet(_ tribe: String, _ skill: String) throws -> Set<String> {
+        try model.get(FeedKeys.skill(tribe, skill), as: Set<String>.self) ?? []
+    }
+
+    private func changeSkillSet(_ tribe: String, _ skill: String, _ change: (inout Set<String>) -> Void) throws {
+        var members = try skillSet(tribe, skill)
+        change(&members)
+        let key = FeedKeys.skill(tribe, skill)
+        if members.isEmpty { model.delete(key) } else { model.put(key, members) }
+    }
+}
