@@ -32,6 +32,11 @@ struct AnalysisModels {
         }
     }
 
+    /// The last position at or before `moment`, within what was analysed.
+    func position(at moment: Moment) throws -> Position {
+        min(try moment.position(in: store), position)
+    }
+
     func read<T>(_ projection: String, _ body: (ModelReader) throws -> T) throws -> T {
         try host.read(projection, body)
     }
