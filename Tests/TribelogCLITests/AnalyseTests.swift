@@ -69,6 +69,6 @@ import TribeDomain
         let tribe = try #require((summary?["tribes"] as? [[String: Any]])?.first)
         #expect(tribe["collaborators"] as? Int == 4 && tribe["components"] as? Int == 1 && tribe["members"] as? Int == 4)
         // After p1 dissolved only p2 is active: b, d and a are partners, c is not.
-        #expect(tribe["talentUtilisation"] as? Double == 0.75)
+        #expect(tribe["talent_utilisation"] as? Double == 0.75)
     }
 }

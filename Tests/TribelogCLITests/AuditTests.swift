@@ -42,7 +42,9 @@ import TribeDomain
     private func audit(_ arguments: [String]) throws -> Report {
         let run = try CLI.run(["audit"] + arguments + ["--json"])
         #expect(run.status == 0, "\(run.stderr)")
-        return try JSONDecoder().decode(Report.self, from: Data(run.stdout.utf8))
+        let decoder = JSONDecoder()
+        decoder.keyDecodingStrategy = .convertFromSnakeCase
+        return try decoder.decode(Report.self, from: Data(run.stdout.utf8))
     }
 
     @Test func theStateAtAMomentIsTheOneWorkedOutByHand() async throws {

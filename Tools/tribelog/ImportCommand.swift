@@ -22,6 +22,7 @@ struct ImportCommand: AsyncParsableCommand {
     @Argument(help: "The NDJSON file, or - for standard input.") var file: String
     @Flag(help: "Do not fsync each batch; sync once at the end. A crash during the import may lose part of it.")
     var noSync = false
+    @Flag(help: "Print the result as JSON.") var json = false
 
     func run() async throws {
         let (path, spooled) = try Self.readablePath(file)
@@ -40,8 +41,13 @@ struct ImportCommand: AsyncParsableCommand {
         progress.finish()
         let elapsed = ContinuousClock.now - started
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-        print(String(format: "imported %d events (%d already stored) in %.2f s (%.0f events/s); the log now ends at position %llu",
-                     counts.appended, counts.skipped, seconds, Double(counts.appended) / max(seconds, 1e-9), store.head))
+        if json {
+            try JSONOutput.print(ImportResult(appended: counts.appended, alreadyStored: counts.skipped, seconds: seconds,
+                                              eventsPerSecond: Double(counts.appended) / max(seconds, 1e-9), head: store.head))
+        } else {
+            print(String(format: "imported %d events (%d already stored) in %.2f s (%.0f events/s); the log now ends at position %llu",
+                         counts.appended, counts.skipped, seconds, Double(counts.appended) / max(seconds, 1e-9), store.head))
+        }
     }
 
     /// Standard input is copied to a temporary file first: the lines are read twice (all
@@ -96,4 +102,12 @@ enum ImportValidation {
         }
         return lines
     }
+}
+
+struct ImportResult: Encodable {
+    let appended: Int
+    let alreadyStored: Int
+    let seconds: Double
+    let eventsPerSecond: Double
+    let head: Position
 }

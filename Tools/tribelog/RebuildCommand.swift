@@ -19,6 +19,7 @@ struct RebuildCommand: ParsableCommand {
 
     @Option(help: "The data folder.") var data: String
     @Option(help: "Rebuild only this read model.") var projection: String?
+    @Flag(help: "Print the result as JSON.") var json = false
 
     func run() throws {
         let names = try ReadModels.chosen(projection)
@@ -32,7 +33,18 @@ struct RebuildCommand: ParsableCommand {
         let views = try ViewStore.open(directory: store.viewsDirectory, logger: options.logger)
         let built = try ReadModels.build(from: store, into: views, names: names, until: nil, label: "rebuilding")
         let models = names?.joined(separator: ", ") ?? "all read models"
+        if json {
+            return try JSONOutput.print(RebuildResult(models: names ?? built.host.status().map(\.name), events: built.position,
+                                                      seconds: built.seconds, eventsPerSecond: Double(built.position) / max(built.seconds, 1e-9)))
+        }
         print(String(format: "rebuilt %@ from %llu events in %.2f s (%.0f events/s)", models, built.position, built.seconds,
                      Double(built.position) / max(built.seconds, 1e-9)))
     }
+}
+
+struct RebuildResult: Encodable {
+    let models: [String]
+    let events: Position
+    let seconds: Double
+    let eventsPerSecond: Double
 }

@@ -21,6 +21,7 @@ struct ReplayCommand: ParsableCommand {
     @Option(help: "Last position (a number) or time (ISO 8601, e.g. 2024-12-31) to replay.") var until: Moment?
     @Option(help: "Replay only this read model.") var projection: String?
     @Option(help: "Folder for the replayed read models (must be new or empty).") var out: String
+    @Flag(help: "Print the result as JSON.") var json = false
 
     func run() throws {
         let names = try ReadModels.chosen(projection)
@@ -36,6 +37,10 @@ struct ReplayCommand: ParsableCommand {
         let target = try until?.position(in: store)
         let views = try ViewStore.open(directory: outURL, logger: options.logger)
         let built = try ReadModels.build(from: store, into: views, names: names, until: target, label: "replaying")
+        if json {
+            return try JSONOutput.print(RebuildResult(models: names ?? built.host.status().map(\.name), events: built.position,
+                                                      seconds: built.seconds, eventsPerSecond: Double(built.position) / max(built.seconds, 1e-9)))
+        }
         let last = try store.read(from: built.position, limit: 1).first
         let when = last.map { " (recorded \($0.recordedAt.date.formatted(.iso8601)))" } ?? ""
         print(String(format: "replayed %@ up to position %llu%@ in %.2f s into %@", names?.joined(separator: ", ") ?? "all read models",

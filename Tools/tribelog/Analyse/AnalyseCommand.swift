@@ -67,6 +67,8 @@ enum JSONOutput {
     static func print(_ value: some Encodable) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        // One naming for every JSON the CLI prints (verify, bench and demo write theirs by hand).
+        encoder.keyEncodingStrategy = .convertToSnakeCase
         FileHandle.standardOutput.write(try encoder.encode(value) + Data("\n".utf8))
     }
 }
