@@ -95,11 +95,9 @@ enum NDJSON {
     /// a DateFormatter per line would dominate the export, and Date's Double would round
     /// the microseconds of times far from 1970.
     static func writeTime(_ time: Timestamp, into output: inout [UInt8]) {
-        let perDay: Int64 = 86_400_000_000
-        // Floor division, so times before 1970 land on the previous day.
-        let days = time.microseconds >= 0 ? time.microseconds / perDay : -((-time.microseconds - 1) / perDay) - 1
-        let ofDay = time.microseconds - days * perDay
-        let (year, month, day) = civil(daysSince1970: days)
+        let days = CivilDate.day(of: time)
+        let ofDay = time.microseconds - days * CivilDate.microsecondsPerDay
+        let (year, month, day) = CivilDate.from(daysSince1970: days)
         if year < 0 { output.append(UInt8(ascii: "-")) }
         writePadded(year.magnitude, width: 4, into: &output)
         output.append(UInt8(ascii: "-"))
@@ -123,18 +121,5 @@ enum NDJSON {
         while rest > 0 { digits += 1; rest /= 10 }
         for _ in digits..<max(width, digits) { output.append(UInt8(ascii: "0")) }
         PayloadValue.writeDecimal(number, into: &output)
-    }
-
-    /// Proleptic Gregorian date of a day count (Howard Hinnant's `civil_from_days`).
-    static func civil(daysSince1970: Int64) -> (year: Int64, month: Int, day: Int) {
-        let z = daysSince1970 + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let dayOfEra = z - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1_460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let monthIndex = (5 * dayOfYear + 2) / 153
-        let day = Int(dayOfYear - (153 * monthIndex + 2) / 5 + 1)
-        let month = Int(monthIndex < 10 ? monthIndex + 3 : monthIndex - 9)
-        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
     }
 }

@@ -109,18 +109,8 @@ public enum NDJSONLine {
             guard fraction.first == UInt8(ascii: "."), (2...7).contains(fraction.count), let value = digits(20..<(bytes.count - 1)) else { return nil }
             micros = value * Int64(pow(10, Double(7 - fraction.count)))
         }
-        let days = daysSince1970(year: negative ? -year : year, month: month, day: day)
-        guard NDJSON.civil(daysSince1970: days) == (negative ? -year : year, Int(month), Int(day)) else { return nil }  // no 31 February
+        let days = CivilDate.daysSince1970(year: negative ? -year : year, month: month, day: day)
+        guard CivilDate.from(daysSince1970: days) == (negative ? -year : year, Int(month), Int(day)) else { return nil }  // no 31 February
         return Timestamp(microseconds: ((days * 24 + hour) * 60 + minute) * 60_000_000 + second * 1_000_000 + micros)
-    }
-
-    /// Howard Hinnant's `days_from_civil`, the inverse of `NDJSON.civil`.
-    static func daysSince1970(year: Int64, month: Int64, day: Int64) -> Int64 {
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yearOfEra = y - era * 400
-        let dayOfYear = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1
-        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
-        return era * 146_097 + dayOfEra - 719_468
     }
 }

@@ -63,24 +63,7 @@ struct UtilisationTimeline {
     }
 
     static func month(of time: Timestamp) -> (year: Int64, month: Int) {
-        let perDay: Int64 = 86_400_000_000
-        let days = time.microseconds >= 0 ? time.microseconds / perDay : -((-time.microseconds - 1) / perDay) - 1
-        let (year, month, _) = CivilDate.from(daysSince1970: days)
+        let (year, month, _) = CivilDate.from(daysSince1970: CivilDate.day(of: time))
         return (year, month)
-    }
-}
-
-/// Calendar dates from day counts without Foundation's Calendar (Howard Hinnant's algorithm).
-enum CivilDate {
-    static func from(daysSince1970 days: Int64) -> (year: Int64, month: Int, day: Int) {
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let dayOfEra = z - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1_460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let monthIndex = (5 * dayOfYear + 2) / 153
-        let day = Int(dayOfYear - (153 * monthIndex + 2) / 5 + 1)
-        let month = Int(monthIndex < 10 ? monthIndex + 3 : monthIndex - 9)
-        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
     }
 }
