@@ -95,8 +95,7 @@ enum NDJSON {
     /// a DateFormatter per line would dominate the export, and Date's Double would round
     /// the microseconds of times far from 1970.
     static func writeTime(_ time: Timestamp, into output: inout [UInt8]) {
-        let days = CivilDate.day(of: time)
-        let ofDay = time.microseconds - days * CivilDate.microsecondsPerDay
+        let (days, ofDay) = CivilDate.split(time)
         let (year, month, day) = CivilDate.from(daysSince1970: days)
         if year < 0 { output.append(UInt8(ascii: "-")) }
         writePadded(year.magnitude, width: 4, into: &output)

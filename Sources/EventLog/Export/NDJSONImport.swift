@@ -83,34 +83,47 @@ public enum NDJSONLine {
         }
     }
 
-    /// `[-]YYYY-MM-DDThh:mm:ss[.f{1,6}]Z`, the inverse of `NDJSON.writeTime`.
+    /// `[-]YYYY-MM-DDThh:mm:ss[.f{1,6}]Z` (years may have more than four digits), the
+    /// inverse of `NDJSON.writeTime`; nil for anything else, including times outside the
+    /// range a `Timestamp` holds.
     static func parseTime(_ text: String) -> Timestamp? {
         var bytes = Array(text.utf8)
         let negative = bytes.first == UInt8(ascii: "-")
         if negative { bytes.removeFirst() }
-        guard bytes.count >= 20, bytes.last == UInt8(ascii: "Z") else { return nil }
-        func digits(_ range: Range<Int>) -> Int64? {
+        guard let yearEnd = bytes.firstIndex(of: UInt8(ascii: "-")), (4...7).contains(yearEnd) else { return nil }
+        let rest = Array(bytes[yearEnd...])  // -MM-DDThh:mm:ss[.ffffff]Z
+        guard rest.count >= 16, rest.last == UInt8(ascii: "Z") else { return nil }
+        func digits(_ source: [UInt8], _ range: Range<Int>) -> Int64? {
             var value: Int64 = 0
             for index in range {
-                guard index < bytes.count, bytes[index] >= 48, bytes[index] <= 57 else { return nil }
-                value = value * 10 + Int64(bytes[index] - 48)
+                guard index < source.count, source[index] >= 48, source[index] <= 57 else { return nil }
+                value = value * 10 + Int64(source[index] - 48)
             }
             return value
         }
-        let separators: [(Int, Character)] = [(4, "-"), (7, "-"), (10, "T"), (13, ":"), (16, ":")]
-        guard separators.allSatisfy({ bytes[$0.0] == $0.1.asciiValue }),
-              let year = digits(0..<4), let month = digits(5..<7), let day = digits(8..<10),
-              let hour = digits(11..<13), let minute = digits(14..<16), let second = digits(17..<19),
+        let separators: [(Int, Character)] = [(0, "-"), (3, "-"), (6, "T"), (9, ":"), (12, ":")]
+        guard separators.allSatisfy({ rest[$0.0] == $0.1.asciiValue }),
+              let year = digits(bytes, 0..<yearEnd), let month = digits(rest, 1..<3), let day = digits(rest, 4..<6),
+              let hour = digits(rest, 7..<9), let minute = digits(rest, 10..<12), let second = digits(rest, 13..<15),
               (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second < 60
         else { return nil }
         var micros: Int64 = 0
-        let fraction = bytes[19..<(bytes.count - 1)]
+        let fraction = rest[15..<(rest.count - 1)]
         if !fraction.isEmpty {
-            guard fraction.first == UInt8(ascii: "."), (2...7).contains(fraction.count), let value = digits(20..<(bytes.count - 1)) else { return nil }
-            micros = value * Int64(pow(10, Double(7 - fraction.count)))
+            guard fraction.first == UInt8(ascii: "."), (2...7).contains(fraction.count),
+                  let value = digits(rest, 16..<(rest.count - 1)) else { return nil }
+            micros = value * [1, 100_000, 10_000, 1_000, 100, 10, 1][fraction.count - 1]
         }
-        let days = CivilDate.daysSince1970(year: negative ? -year : year, month: month, day: day)
-        guard CivilDate.from(daysSince1970: days) == (negative ? -year : year, Int(month), Int(day)) else { return nil }  // no 31 February
-        return Timestamp(microseconds: ((days * 24 + hour) * 60 + minute) * 60_000_000 + second * 1_000_000 + micros)
+        let signedYear = negative ? -year : year
+        let days = CivilDate.daysSince1970(year: signedYear, month: month, day: day)
+        guard CivilDate.from(daysSince1970: days) == (signedYear, Int(month), Int(day)) else { return nil }  // no 31 February
+        // days · 86 400 000 000 + time of day, refusing what does not fit in 64 bits. Before
+        // 1970 the day is counted from its end, so the earliest timestamp's day still fits.
+        var ofDay = ((hour * 60 + minute) * 60 + second) * 1_000_000 + micros
+        let fromDay = days < 0 ? days + 1 : days
+        if days < 0 { ofDay -= CivilDate.microsecondsPerDay }
+        let (dayMicros, overflow) = fromDay.multipliedReportingOverflow(by: CivilDate.microsecondsPerDay)
+        let (total, overflowAgain) = dayMicros.addingReportingOverflow(ofDay)
+        return overflow || overflowAgain ? nil : Timestamp(microseconds: total)
     }
 }

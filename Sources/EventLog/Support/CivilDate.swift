@@ -30,7 +30,14 @@ public enum CivilDate {
 
     /// The day a timestamp falls on (floor division: times before 1970 land on the day before).
     public static func day(of time: Timestamp) -> Int64 {
-        time.microseconds >= 0 ? time.microseconds / microsecondsPerDay : -((-time.microseconds - 1) / microsecondsPerDay) - 1
+        split(time).day
+    }
+
+    /// The day and the microsecond within it. Computed without negating or multiplying
+    /// back, either of which overflows at the ends of the timestamp range.
+    public static func split(_ time: Timestamp) -> (day: Int64, microsecond: Int64) {
+        let (quotient, remainder) = time.microseconds.quotientAndRemainder(dividingBy: microsecondsPerDay)
+        return remainder < 0 ? (quotient - 1, remainder + microsecondsPerDay) : (quotient, remainder)
     }
 }
 
