@@ -2,17 +2,22 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import Logging
+import TribeDomain
 
-/// The outermost middleware: turns every error into the API's JSON error, and for every
-/// request logs one line (request id, route, status, duration) and records its metrics.
+/// The one middleware: reads the bearer token, turns every error into the API's JSON
+/// error, and for every request logs one line (request id, route, status, duration,
+/// actor) and records its metrics.
 struct ObservabilityMiddleware: RouterMiddleware {
     typealias Context = TribelogContext
     let metrics: ServerMetrics
+    let auth: AuthMiddleware
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let started = ContinuousClock.now
         var response: Response
+        var context = context
         do {
+            context.actor = try await auth.actor(of: request)
             response = try await next(request, context)
         } catch {
             let apiError = APIError.from(error)
@@ -40,22 +45,21 @@ struct ObservabilityMiddleware: RouterMiddleware {
 /// on every route (a client that sends a broken token should hear so, not be served as
 /// anonymous). Event streams may pass it as `?access_token=` (browsers' EventSource
 /// cannot send headers).
-struct AuthMiddleware: RouterMiddleware {
-    typealias Context = TribelogContext
+struct AuthMiddleware {
     let tokens: TokenAuthority
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        var context = context
+    func actor(of request: Request) async throws -> MemberID? {
         if let header = request.headers[.authorization] {
             let parts = header.split(separator: " ", maxSplits: 1)
             guard parts.count == 2, parts[0].lowercased() == "bearer" else {
                 throw APIError.unauthorized("the Authorization header must be `Bearer TOKEN`")
             }
-            context.actor = try await tokens.member(of: String(parts[1]).trimmingCharacters(in: .whitespaces))
-        } else if request.uri.path.hasSuffix("/events"), let token = request.uri.queryParameters.get("access_token") {
-            context.actor = try await tokens.member(of: token)
+            return try await tokens.member(of: String(parts[1]).trimmingCharacters(in: .whitespaces))
         }
-        return try await next(request, context)
+        if request.uri.path.hasSuffix("/events"), let token = request.uri.queryParameters.get("access_token") {
+            return try await tokens.member(of: token)
+        }
+        return nil
     }
 }
 

@@ -47,8 +47,7 @@ public final class TribelogServer: Sendable {
     /// The router with every route of the API.
     public func router() -> Router<TribelogContext> {
         let router = Router(context: TribelogContext.self)
-        router.add(middleware: ObservabilityMiddleware(metrics: metrics))
-        router.add(middleware: AuthMiddleware(tokens: tokens))
+        router.add(middleware: ObservabilityMiddleware(metrics: metrics, auth: AuthMiddleware(tokens: tokens)))
         CommandRoutes(server: self).addRoutes(to: router)
         ReadRoutes(server: self).addRoutes(to: router)
         EventStreamRoutes(server: self).addRoutes(to: router)
