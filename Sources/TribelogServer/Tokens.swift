@@ -58,7 +58,7 @@ public struct TokenAuthority: Sendable {
 /// made with 32 random bytes and mode 0600 on first use.
 public enum JWTSecret {
     public static let environmentVariable = "TRIBELOG_JWT_SECRET"
-    public static let minimumLength = 16
+    public static let minimumLength = 32  // HS256 wants a key at least as long as its hash
 
     public static func load(data: URL, explicit: String? = nil,
                             environment: [String: String] = ProcessInfo.processInfo.environment) throws -> [UInt8] {

@@ -168,7 +168,8 @@ extension TribelogContext {
 
     /// A member id in the path; `me` is the acting member.
     func memberParameter(_ name: String) throws -> MemberID {
-        let raw = try parameters.require(name)
+        // Routes spelled with a literal `me` have no parameter.
+        guard let raw = parameters.get(name) else { return try requireActor() }
         if raw == "me" { return try requireActor() }
         guard let id = try? MemberID(raw) else { throw APIError.notFound("there is no member \(raw)") }
         return id

@@ -77,7 +77,7 @@ struct ServerTests {
             let bad = try await api.request(.post, "/tribes", json: #"{"name":"Makers","privacy":"open"}"#,
                                             headers: [.authorization: "Bearer not.a.token"])
             #expect(bad.status == .unauthorized)
-            let foreign = try await TokenAuthority(secret: Array("another-secret-0123456789".utf8)).issue(member: "ann", lifetime: 60)
+            let foreign = try await TokenAuthority(secret: Array("another-secret-0123456789-0123456789".utf8)).issue(member: "ann", lifetime: 60)
             let forged = try await api.request(.get, "/members/me/feed", headers: [.authorization: "Bearer \(foreign)"])
             #expect(forged.status == .unauthorized)
             let expired = try await api.server.tokens.issue(member: "ann", lifetime: 60, now: Date().addingTimeInterval(-3_600))
@@ -257,7 +257,7 @@ struct SecretTests {
         let path = folder.appendingPathComponent("secrets/jwt.key").path
         let mode = (try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? NSNumber)?.intValue
         #expect(mode == 0o600)
-        #expect(try JWTSecret.load(data: folder, environment: ["TRIBELOG_JWT_SECRET": "from-the-environment-123"]) == Array("from-the-environment-123".utf8))
+        #expect(try JWTSecret.load(data: folder, environment: ["TRIBELOG_JWT_SECRET": "from-the-environment-0123456789-abcdef"]) == Array("from-the-environment-0123456789-abcdef".utf8))
         #expect(throws: SecretError.self) { try JWTSecret.load(data: folder, environment: ["TRIBELOG_JWT_SECRET": "short"]) }
         #expect(TokenLifetime.parse("1h") == 3_600)
         #expect(TokenLifetime.parse("7d") == 604_800)

@@ -10,7 +10,7 @@ import TribeDomain
 
 /// A server on a fresh data folder, on 127.0.0.1 with an ephemeral port (HummingbirdTesting's `.live`).
 struct TestServer {
-    static let secret = "tribelog-test-secret-0123456789"
+    static let secret = "tribelog-test-secret-0123456789-abcdefgh"
 
     static func run<T: Sendable>(_ tweak: (inout ServerSettings) -> Void = { _ in },
                                  _ body: @Sendable (TestAPI) async throws -> T) async throws -> T {
