@@ -14,6 +14,7 @@ let package = Package(
         .library(name: "TribeDomain", targets: ["TribeDomain"]),
         .library(name: "ProjectionKit", targets: ["ProjectionKit"]),
         .library(name: "TribeProjections", targets: ["TribeProjections"]),
+        .library(name: "TribelogServer", targets: ["TribelogServer"]),
         .executable(name: "tribelog", targets: ["tribelog"]),
     ],
     dependencies: [
@@ -21,6 +22,13 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/vapor/jwt-kit.git", from: "5.7.1"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.30.0"),
     ],
     targets: [
         .systemLibrary(
@@ -53,10 +61,26 @@ let package = Package(
             name: "TribeProjections",
             dependencies: ["EventLog", "TribeDomain", "ProjectionKit"],
             path: "Projections", swiftSettings: strict),
+        .target(
+            name: "TribelogServer",
+            dependencies: [
+                "EventLog", "TribeDomain", "ProjectionKit", "TribeProjections",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "JWTKit", package: "jwt-kit"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Sources/TribelogServer",
+            resources: [.copy("Resources/openapi.json")],
+            swiftSettings: strict),
         .executableTarget(
             name: "tribelog",
             dependencies: [
-                "EventLog", "TribeDomain", "ProjectionKit", "TribeProjections",
+                "EventLog", "TribeDomain", "ProjectionKit", "TribeProjections", "TribelogServer",
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -93,5 +117,15 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Tests/TribelogCLITests", swiftSettings: strict),
+        .testTarget(
+            name: "TribelogServerTests",
+            dependencies: [
+                "TribelogServer", "EventLog", "TribeDomain", "ProjectionKit", "TribeProjections",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/TribelogServerTests", swiftSettings: strict),
     ]
 )

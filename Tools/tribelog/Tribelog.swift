@@ -5,5 +5,9 @@ struct Tribelog: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tribelog",
         abstract: "Tribelog: the event log of tribes and part-ups.",
-        subcommands: [DemoCommand.self, ExportCommand.self, ImportCommand.self, RebuildCommand.self, ReplayCommand.self, AuditCommand.self, AnalyseCommand.self, VerifyCommand.self, BenchCommand.self, AppendLoopCommand.self, FollowLoopCommand.self])
+        subcommands: [
+            ServeCommand.self, TokenCommand.self, DemoCommand.self, ExportCommand.self, ImportCommand.self,
+            AuditCommand.self, ReplayCommand.self, AnalyseCommand.self, RebuildCommand.self, VerifyCommand.self,
+            BenchCommand.self, AppendLoopCommand.self, FollowLoopCommand.self,
+        ])
 }

@@ -1,0 +1,360 @@
+import EventLog
+import Foundation
+import HTTPTypes
+import Hummingbird
+import TribeDomain
+import TribeProjections
+
+/// What a command answers: the log positions it wrote (pass `position` as `?after=` to
+/// read the change), the event types, and the ids it concerns.
+struct CommandResult: Encodable {
+    var position: Position
+    var positions: [Position]
+    var events: [String]
+    /// True when the Idempotency-Key had been used: nothing new was appended.
+    var replayed: Bool
+    var member: String?
+    var tribe: String?
+    var partup: String?
+    /// For applications: "member" (admitted) or "applied" (waiting for an admin).
+    var status: String?
+}
+
+// MARK: Bodies
+
+struct RegisterBody: Decodable { var id: String?; var name: String }
+struct ProfileBody: Decodable { var skills: [String]?; var regions: [String]? }
+struct CreateTribeBody: Decodable {
+    var id: String?
+    var name: String
+    var privacy: String
+    var rules: String?
+    var onlyAdminsLaunch: Bool?
+}
+struct RulesBody: Decodable { var rules: String; var onlyAdminsLaunch: Bool? }
+struct PrivacyBody: Decodable { var privacy: String }
+struct ApplyBody: Decodable { var motivation: String? }
+struct MemberBody: Decodable { var member: String }
+struct RejectBody: Decodable { var member: String; var reason: String? }
+struct LaunchBody: Decodable {
+    var id: String?
+    var title: String
+    var goal: String?
+    var wantedSkills: [String]?
+    var privacy: String?
+    var endDate: String?
+}
+struct UpdatePartupBody: Decodable {
+    var title: String?
+    var goal: String?
+    var wantedSkills: [String]?
+    var privacy: String?
+    var endDate: String?
+}
+struct DissolveBody: Decodable { var outcome: String; var note: String? }
+struct ReadMarkBody: Decodable { var upTo: Position }
+
+/// Every command of the domain as a REST route. The actor is always the token's subject.
+struct CommandRoutes {
+    let server: TribelogServer
+
+    func addRoutes(to router: Router<TribelogContext>) {
+        router.post("/members", use: register)
+        router.put("/members/me/profile", use: updateProfile)
+        router.post("/members/me/notifications/read", use: markNotificationsRead)
+        router.post("/tribes", use: createTribe)
+        router.put("/tribes/{id}/rules", use: changeRules)
+        router.put("/tribes/{id}/privacy", use: changePrivacy)
+        router.post("/tribes/{id}/applications", use: apply)
+        router.post("/tribes/{id}/invitations", use: invite)
+        router.post("/tribes/{id}/members", use: admit)
+        router.post("/tribes/{id}/rejections", use: reject)
+        router.delete("/tribes/{id}/members/me", use: leave)
+        router.delete("/tribes/{id}/members/{member}", use: remove)
+        router.put("/tribes/{id}/admins/{member}", use: grantAdmin)
+        router.delete("/tribes/{id}/admins/{member}", use: revokeAdmin)
+        router.post("/tribes/{id}/partups", use: launch)
+        router.patch("/partups/{id}", use: updatePartup)
+        router.post("/partups/{id}/partners", use: join)
+        router.delete("/partups/{id}/partners/me", use: leavePartup)
+        router.post("/partups/{id}/supporters", use: support)
+        router.post("/partups/{id}/dissolution", use: dissolve)
+    }
+
+    var limit: Int { server.settings.maxBodyBytes }
+
+    // MARK: Members
+
+    @Sendable func register(_ request: Request, context: TribelogContext) async throws -> Response {
+        if let wait = server.registrations.check(context.clientAddress) {
+            throw APIError(.tooManyRequests, code: "rate_limited",
+                           "too many registrations from \(context.clientAddress): at most \(server.settings.registrationsPerMinute) a minute; retry in \(wait) s",
+                           headers: [.retryAfter: "\(wait)"])
+        }
+        let body = try await JSON.body(RegisterBody.self, request, limit: limit)
+        let member = try body.id.map { try MemberID($0) } ?? MemberID.generate()
+        // Without a chosen id, a retry must not register a second generated id: the key alone names the command.
+        let scope = body.id == nil ? "register" : member.rawValue
+        return try await execute(RegisterMember(member: member, name: body.name), actor: member, request, context,
+                                 created: true, scope: scope)
+    }
+
+    @Sendable func updateProfile(_ request: Request, context: TribelogContext) async throws -> Response {
+        let actor = try context.requireActor()
+        let body = try await JSON.body(ProfileBody.self, request, limit: limit)
+        guard body.skills != nil || body.regions != nil else {
+            throw APIError.badRequest("give skills, regions or both (lists of strings)")
+        }
+        var skills = body.skills, regions = body.regions
+        if skills == nil || regions == nil {
+            let current = try server.read(DirectoryModel.projection) { try DirectoryModel.member($0, actor) }
+            skills = skills ?? current?.skills ?? []
+            regions = regions ?? current?.regions ?? []
+        }
+        return try await execute(UpdateProfile(skills: skills ?? [], regions: regions ?? []), actor: actor, request, context)
+    }
+
+    @Sendable func markNotificationsRead(_ request: Request, context: TribelogContext) async throws -> Response {
+        let actor = try context.requireActor()
+        let body = try await JSON.body(ReadMarkBody.self, request, limit: limit)
+        return try await execute(MarkNotificationsRead(upTo: body.upTo), actor: actor, request, context)
+    }
+
+    // MARK: Tribes
+
+    @Sendable func createTribe(_ request: Request, context: TribelogContext) async throws -> Response {
+        let actor = try context.requireActor()
+        let body = try await JSON.body(CreateTribeBody.self, request, limit: limit)
+        let tribe = try body.id.map { try TribeID($0) } ?? TribeID.generate()
+        let command = CreateTribe(tribe: tribe, name: body.name, privacy: try Self.tribePrivacy(body.privacy), rules: body.rules ?? "",
+                                  onlyAdminsLaunch: body.onlyAdminsLaunch ?? false)
+        return try await execute(command, actor: actor, request, context, created: true)
+    }
+
+    @Sendable func changeRules(_ request: Request, context: TribelogContext) async throws -> Response {
+        let actor = try context.requireActor()
+        let tribe = try context.tribeParameter()
+        let body = try await JSON.body(RulesBody.self, request, limit: limit)
+        var onlyAdminsLaunch = body.onlyAdminsLaunch
+        if onlyAdminsLaunch == nil {
+            // Omitted: keep the tribe's current setting.
+            onlyAdminsLaunch = try server.read(DirectoryModel.projection) { try DirectoryModel.tribe($0, tribe)?.onlyAdminsLaunch } ?? false
+        }
+        return try await execute(ChangeTribeRules(tribe: tribe, rules: body.rules, onlyAdminsLaunch: onlyAdminsLaunch ?? false),
+                                 actor: actor, request, context)
+    }
+
+    @Sendable func changePrivacy(_ request: Request, context: TribelogContext) async throws -> Response {
+        let actor = try context.requireActor()
+        let tribe = try context.tribeParameter()
+        let body = try await JSON.body(PrivacyBody.self, request, limit: limit)
+        return try await execute(ChangeTribePrivacy(tribe: tribe, privacy: try Self.tribePrivacy(body.privacy)), actor: actor, request, context)
+    }
+
+    @Sendable func apply(_ request: Request, context: TribelogContext) async throws -> Response {
+        let actor = try context.requireActor()
+        let tribe = try context.tribeParameter()
+        let body = try await JSON.optionalBody(ApplyBody.self, request, limit: limit) ?? ApplyBody()
+        return try await execute(ApplyToTribe(tribe: tribe, motivation: body.motivation ?? ""), actor: actor, request, context,
+                                 created: true) { outcome in
+            outcome.events.contains { $0.typeName == "MemberAdmitted" } ? "member" : "applied"
+        }
+    }
+
+    @Sendable func invite(_ request: Request, context: TribelogContext) async throws -> Response {
+        let actor = try context.requireActor()
+        let tribe = try context.tribeParameter()
+        let body = try await JSON.body(MemberBody.self, request, limit: limit)
+        return try await execute(InviteMember(tribe: tribe, member: try MemberID(body.member)), actor: actor, request, context, created: true)
+    }
+
+    @Sendable func admit(_ request: Request, context: TribelogContext) async throws -> Response {
+        let actor = try context.requireActor()
+        let tribe = try context.tribeParameter()
+        let body = try await JSON.body(MemberBody.self, request, limit: limit)
+        return try await execute(AdmitMember(tribe: tribe, member: try MemberID(body.member)), actor: actor, request, context, created: true)
+    }
+
+    @Sendable func reject(_ request: Request, context: TribelogContext) async throws -> Response {
+        let actor = try context.requireActor()
+        let tribe = try context.tribeParameter()
+        let body = try await JSON.body(RejectBody.self, request, limit: limit)
+        return try await execute(RejectApplication(tribe: tribe, member: try MemberID(body.member), reason: body.reason ?? ""),
+                                 actor: actor, request, context, created: true)
+    }
+
+    @Sendable func leave(_ request: Request, context: TribelogContext) async throws -> Response {
+        let actor = try context.requireActor()
+        return try await execute(LeaveTribe(tribe: try context.tribeParameter()), actor: actor, request, context)
+    }
+
+    @Sendable func remove(_ request: Request, context: TribelogContext) async throws -> Response {
+        let actor = try context.requireActor()
+        let tribe = try context.tribeParameter()
+        let member = try context.memberParameter("member")
+        if member == actor { return try await execute(LeaveTribe(tribe: tribe), actor: actor, request, context) }
+        let reason = request.uri.queryParameters.get("reason") ?? ""
+        return try await execute(RemoveMember(tribe: tribe, member: member, reason: reason), actor: actor, request, context)
+    }
+
+    @Sendable func grantAdmin(_ request: Request, context: TribelogContext) async throws -> Response {
+        let actor = try context.requireActor()
+        let command = GrantAdmin(tribe: try context.tribeParameter(), member: try context.memberParameter("member"))
+        return try await execute(command, actor: actor, request, context)
+    }
+
+    @Sendable func revokeAdmin(_ request: Request, context: TribelogContext) async throws -> Response {
+        let actor = try context.requireActor()
+        let command = RevokeAdmin(tribe: try context.tribeParameter(), member: try context.memberParameter("member"))
+        return try await execute(command, actor: actor, request, context)
+    }
+
+    // MARK: Part-ups
+
+    @Sendable func launch(_ request: Request, context: TribelogContext) async throws -> Response {
+        let actor = try context.requireActor()
+        let tribe = try context.tribeParameter()
+        let body = try await JSON.body(LaunchBody.self, request, limit: limit)
+        let partup = try body.id.map { try PartupID($0) } ?? PartupID.generate()
+        let command = LaunchPartup(tribe: tribe, partup: partup, title: body.title, goal: body.goal ?? "",
+                                   wantedSkills: body.wantedSkills ?? [], privacy: try body.privacy.map(Self.partupPrivacy) ?? .public,
+                                   endDate: try body.endDate.map { try Self.time($0, field: "endDate") })
+        return try await execute(command, actor: actor, request, context, created: true)
+    }
+
+    @Sendable func updatePartup(_ request: Request, context: TribelogContext) async throws -> Response {
+        let actor = try context.requireActor()
+        let partup = try context.partupParameter()
+        let body = try await JSON.body(UpdatePartupBody.self, request, limit: limit)
+        let tribe = try await tribe(of: partup, actor: actor)
+        let command = UpdatePartup(tribe: tribe, partup: partup, title: body.title, goal: body.goal, wantedSkills: body.wantedSkills,
+                                   privacy: try body.privacy.map(Self.partupPrivacy),
+                                   endDate: try body.endDate.map { try Self.time($0, field: "endDate") })
+        return try await execute(command, actor: actor, request, context)
+    }
+
+    @Sendable func join(_ request: Request, context: TribelogContext) async throws -> Response {
+        let actor = try context.requireActor()
+        let partup = try context.partupParameter()
+        let tribe = try await tribe(of: partup, actor: actor)
+        return try await execute(JoinPartup(tribe: tribe, partup: partup), actor: actor, request, context, created: true)
+    }
+
+    @Sendable func leavePartup(_ request: Request, context: TribelogContext) async throws -> Response {
+        let actor = try context.requireActor()
+        let partup = try context.partupParameter()
+        let tribe = try await tribe(of: partup, actor: actor)
+        return try await execute(LeavePartup(tribe: tribe, partup: partup), actor: actor, request, context)
+    }
+
+    @Sendable func support(_ request: Request, context: TribelogContext) async throws -> Response {
+        let actor = try context.requireActor()
+        let partup = try context.partupParameter()
+        let tribe = try await tribe(of: partup, actor: actor)
+        return try await execute(SupportPartup(tribe: tribe, partup: partup), actor: actor, request, context, created: true)
+    }
+
+    @Sendable func dissolve(_ request: Request, context: TribelogContext) async throws -> Response {
+        let actor = try context.requireActor()
+        let partup = try context.partupParameter()
+        let body = try await JSON.body(DissolveBody.self, request, limit: limit)
+        guard let outcome = PartupOutcome(rawValue: body.outcome) else {
+            throw APIError.invalid("outcome \"\(body.outcome)\" is not one of completed, abandoned")
+        }
+        let tribe = try await tribe(of: partup, actor: actor)
+        return try await execute(DissolvePartup(tribe: tribe, partup: partup, outcome: outcome, note: body.note ?? ""),
+                                 actor: actor, request, context, created: true)
+    }
+
+    // MARK: Execution
+
+    /// Executes `command` for `actor`: the Idempotency-Key header becomes the command id
+    /// (scoped to the actor and path, so two clients' keys never meet), a refusal becomes
+    /// its status, and the answer carries the positions written.
+    func execute<C: Command>(_ command: C, actor: MemberID, _ request: Request, _ context: TribelogContext, created: Bool = false,
+                             scope: String? = nil, status: (CommandOutcome) -> String? = { _ in nil }) async throws -> Response {
+        var options = CommandOptions()
+        if let key = request.headers[.idempotencyKey] {
+            guard (1...200).contains(key.utf8.count) else {
+                throw APIError.badRequest("the Idempotency-Key header must be 1–200 characters: send a unique value per command, e.g. a UUID")
+            }
+            options.commandID = "\(scope ?? actor.rawValue) \(request.method.rawValue) \(request.uri.path) \(key)"
+        }
+        let started = ContinuousClock.now
+        let outcome: CommandOutcome
+        do {
+            outcome = try await server.commands.execute(command, actor: actor, options: options)
+        } catch {
+            server.metrics.command(C.name, outcome: error is DomainError ? "refused" : "failed", duration: ContinuousClock.now - started)
+            throw error
+        }
+        server.metrics.command(C.name, outcome: outcome.alreadyApplied ? "replayed" : "applied", duration: ContinuousClock.now - started)
+        let subjects = outcome.events.first?.subjects
+        let result = CommandResult(position: outcome.lastPosition ?? server.store.head, positions: outcome.positions,
+                                   events: outcome.events.map(\.typeName), replayed: outcome.alreadyApplied,
+                                   member: subjects?.member?.rawValue, tribe: subjects?.tribe?.rawValue,
+                                   partup: subjects?.partup?.rawValue, status: status(outcome))
+        return try JSON.response(result, status: created && !outcome.alreadyApplied ? .created : .ok)
+    }
+
+    /// The tribe of a part-up, from the directory (waiting for it to reach the log's head
+    /// once if the part-up is not there yet, e.g. launched a moment ago). 404 when the
+    /// part-up is unknown or its tribe is hidden from the actor.
+    func tribe(of partup: PartupID, actor: MemberID) async throws -> TribeID {
+        func look() throws -> (PartupRecord, TribeVisibility)? {
+            try server.read(DirectoryModel.projection) { model in
+                guard let record = try DirectoryModel.partup(model, partup),
+                      let tribe = try DirectoryModel.tribe(model, try TribeID(record.tribe)) else { return nil }
+                return (record, try DirectoryModel.visibility(of: tribe, to: actor, in: model))
+            }
+        }
+        var found = try look()
+        if found == nil || found?.1 == .hidden {
+            _ = await server.host.waitUntil(server.store.head, projection: DirectoryModel.projection, timeout: server.settings.readWait)
+            found = try look()
+        }
+        guard let (record, visibility) = found, visibility != .hidden else { throw APIError.notFound("there is no part-up \(partup)") }
+        return try TribeID(record.tribe)
+    }
+
+    // MARK: Parsing
+
+    static func tribePrivacy(_ text: String) throws -> TribePrivacy {
+        if text == "invite-only" { return .invite }
+        guard let privacy = TribePrivacy(rawValue: text) else {
+            throw APIError.invalid("privacy \"\(text)\" is not one of open, invite, closed")
+        }
+        return privacy
+    }
+
+    static func partupPrivacy(_ text: String) throws -> PartupPrivacy {
+        guard let privacy = PartupPrivacy(rawValue: text) else {
+            throw APIError.invalid("part-up privacy \"\(text)\" is not one of public, tribe, partners")
+        }
+        return privacy
+    }
+
+    /// An ISO 8601 time (`2025-03-01T12:00:00Z`, fractional seconds allowed) or a day (`2025-03-01`, its start in UTC).
+    static func time(_ text: String, field: String) throws -> Timestamp {
+        if let date = ISO8601DateFormatter().date(from: text) { return Timestamp(date) }
+        let fractional = ISO8601DateFormatter()
+        fractional.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        if let date = fractional.date(from: text) { return Timestamp(date) }
+        let day = ISO8601DateFormatter()
+        day.formatOptions = [.withFullDate]
+        if let date = day.date(from: text) { return Timestamp(date) }
+        throw APIError.invalid("\(field) \"\(text)\" is not an ISO 8601 time: write e.g. 2025-03-01 or 2025-03-01T12:00:00Z")
+    }
+}
+
+extension JSON {
+    /// Like `body`, but an empty body is nil rather than 400.
+    static func optionalBody<T: Decodable>(_ type: T.Type, _ request: Request, limit: Int) async throws -> T? {
+        if request.headers[.contentLength] == "0" { return nil }
+        do {
+            return try await body(type, request, limit: limit)
+        } catch let error as APIError where error.message.hasPrefix("the request has no body") {
+            return nil
+        }
+    }
+}

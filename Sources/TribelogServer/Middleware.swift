@@ -1,0 +1,70 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import TribeDomain
+
+/// The one middleware: reads the bearer token, turns every error into the API's JSON
+/// error, and for every request logs one line (request id, route, status, duration,
+/// actor) and records its metrics.
+struct ObservabilityMiddleware: RouterMiddleware {
+    typealias Context = TribelogContext
+    let metrics: ServerMetrics
+    let auth: AuthMiddleware
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        let started = ContinuousClock.now
+        var response: Response
+        var context = context
+        do {
+            context.actor = try await auth.actor(of: request)
+            response = try await next(request, context)
+        } catch {
+            let apiError = APIError.from(error)
+            if apiError.status == .internalServerError {
+                context.logger.error("request failed", metadata: ["error": "\(error)"])
+            }
+            response = apiError.response()
+        }
+        let duration = ContinuousClock.now - started
+        let route = context.endpointPath ?? "unmatched"
+        let requestID = context.logger[metadataKey: "hb.request.id"].map { "\($0)" } ?? ""
+        response.headers[.requestID] = requestID
+        metrics.request(route: route, method: request.method.rawValue, status: response.status.code, duration: duration)
+        let level: Logger.Level = response.status.code >= 500 ? .warning : .info
+        context.logger.log(level: level, "request", metadata: [
+            "method": "\(request.method.rawValue)", "route": "\(route)", "status": "\(response.status.code)",
+            "duration_ms": "\(String(format: "%.2f", Double(duration.components.attoseconds) / 1e15 + Double(duration.components.seconds) * 1000))",
+            "actor": "\(context.actor?.rawValue ?? "-")",
+        ])
+        return response
+    }
+}
+
+/// Reads the bearer token, if any: a valid one sets `context.actor`, an invalid one is 401
+/// on every route (a client that sends a broken token should hear so, not be served as
+/// anonymous). Event streams may pass it as `?access_token=` (browsers' EventSource
+/// cannot send headers).
+struct AuthMiddleware {
+    let tokens: TokenAuthority
+
+    func actor(of request: Request) async throws -> MemberID? {
+        if let header = request.headers[.authorization] {
+            let parts = header.split(separator: " ", maxSplits: 1)
+            guard parts.count == 2, parts[0].lowercased() == "bearer" else {
+                throw APIError.unauthorized("the Authorization header must be `Bearer TOKEN`")
+            }
+            return try await tokens.member(of: String(parts[1]).trimmingCharacters(in: .whitespaces))
+        }
+        if request.uri.path.hasSuffix("/events"), let token = request.uri.queryParameters.get("access_token") {
+            return try await tokens.member(of: token)
+        }
+        return nil
+    }
+}
+
+extension HTTPField.Name {
+    static let requestID = HTTPField.Name("X-Request-ID")!
+    static let idempotencyKey = HTTPField.Name("Idempotency-Key")!
+    static let lastEventID = HTTPField.Name("Last-Event-ID")!
+}

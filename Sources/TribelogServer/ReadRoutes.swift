@@ -1,0 +1,447 @@
+import EventLog
+import Foundation
+import HTTPTypes
+import Hummingbird
+import ProjectionKit
+import TribeDomain
+import TribeProjections
+
+// MARK: What reads answer
+
+struct TribeView: Encodable {
+    var id: String
+    var name: String
+    var privacy: String
+    var rules: String
+    /// "summary" (an invite-only tribe to a non-member: name, privacy and rules only) or "full".
+    var visibility: String
+    var founder: String?
+    var onlyAdminsLaunch: Bool?
+    var createdAt: String?
+    var members: UInt64?
+    var admins: UInt64?
+    var activePartups: UInt64?
+    var dissolvedPartups: UInt64?
+    /// The viewer's standing in the tribe, when signed in and having one.
+    var yourStatus: String?
+
+    init(_ record: TribeRecord, visibility: TribeVisibility, standing: MembershipRecord?) {
+        id = record.id
+        name = record.name
+        privacy = record.privacy
+        rules = record.rules
+        self.visibility = visibility == .full ? "full" : "summary"
+        yourStatus = standing?.status.rawValue
+        guard visibility == .full else { return }
+        founder = record.founder
+        onlyAdminsLaunch = record.onlyAdminsLaunch
+        createdAt = TimeText.iso(Timestamp(microseconds: record.createdAt))
+        members = record.members
+        admins = record.admins
+        activePartups = record.activePartups
+        dissolvedPartups = record.dissolvedPartups
+    }
+}
+
+struct MembershipView: Encodable {
+    var tribe: String
+    var member: String
+    var status: String
+    var since: String
+    var position: Position
+
+    init(_ record: MembershipRecord) {
+        tribe = record.tribe
+        member = record.member
+        status = record.status.rawValue
+        since = TimeText.iso(Timestamp(microseconds: record.since))
+        position = record.position
+    }
+}
+
+struct MemberView: Encodable {
+    var id: String
+    var name: String
+    var skills: [String]
+    var regions: [String]
+    var registeredAt: String
+    /// The member's tribes that the viewer may know of.
+    var tribes: [MembershipView]
+}
+
+struct PartupView: Encodable {
+    var id: String
+    var tribe: String
+    var launcher: String
+    var title: String
+    var goal: String
+    var wantedSkills: [String]
+    var privacy: String
+    var endDate: String?
+    var launchedAt: String
+    var partners: [String]
+    var supporters: [String]
+    var outcome: String?
+    var dissolvedAt: String?
+
+    init(_ record: PartupRecord) {
+        id = record.id
+        tribe = record.tribe
+        launcher = record.launcher
+        title = record.title
+        goal = record.goal
+        wantedSkills = record.wantedSkills
+        privacy = record.privacy
+        endDate = record.endDate.map { TimeText.iso(Timestamp(microseconds: $0)) }
+        launchedAt = TimeText.iso(Timestamp(microseconds: record.launchedAt))
+        partners = record.partners
+        supporters = record.supporters
+        outcome = record.outcome
+        dissolvedAt = record.dissolvedAt.map { TimeText.iso(Timestamp(microseconds: $0)) }
+    }
+}
+
+struct Page<Item: Encodable>: Encodable {
+    var items: [Item]
+    /// Pass as `cursor` for the next page; absent on the last page.
+    var next: String?
+}
+
+/// The read models over HTTP, with the privacy rules of the directory applied.
+struct ReadRoutes {
+    let server: TribelogServer
+    let directory = DirectoryModel.projection
+
+    func addRoutes(to router: Router<TribelogContext>) {
+        router.get("/tribes", use: tribes)
+        router.get("/tribes/{id}", use: tribe)
+        router.get("/tribes/{id}/members", use: members)
+        router.get("/tribes/{id}/partups", use: partups)
+        router.get("/tribes/{id}/dashboard", use: tribeDashboard)
+        router.get("/tribes/{id}/feed", use: tribeFeed)
+        router.get("/tribes/{id}/history", use: history)
+        router.get("/members/{id}", use: member)
+        router.get("/members/me", use: member)
+        router.get("/members/{id}/dashboard", use: memberDashboard)
+        router.get("/members/me/dashboard", use: memberDashboard)
+        router.get("/members/me/matches", use: matches)
+        router.get("/members/me/feed", use: memberFeed)
+        router.get("/members/me/notifications", use: notifications)
+        router.get("/partups/{id}", use: partup)
+        router.get("/partups/{id}/candidates", use: candidates)
+        router.get("/collaboration", use: collaboration)
+    }
+
+    // MARK: Tribes
+
+    @Sendable func tribes(_ request: Request, context: TribelogContext) async throws -> Response {
+        try await server.waitForAfter(request, projection: directory)
+        let limit = try Self.limit(request)
+        let cursor = request.uri.queryParameters.get("cursor")
+        let viewer = context.actor
+        let page = try server.read(directory) { model in
+            let found = try DirectoryModel.tribes(model, visibleTo: viewer, after: cursor, limit: limit + 1)
+            return try found.prefix(limit).map { record in
+                TribeView(record, visibility: try DirectoryModel.visibility(of: record, to: viewer, in: model),
+                          standing: try viewer.flatMap { try DirectoryModel.membership(model, try TribeID(record.id), $0) })
+            }.page(more: found.count > limit, cursor: \.id)
+        }
+        return try JSON.response(page)
+    }
+
+    @Sendable func tribe(_ request: Request, context: TribelogContext) async throws -> Response {
+        try await server.waitForAfter(request, projection: directory)
+        let id = try context.tribeParameter()
+        let viewer = context.actor
+        let view = try server.read(directory) { model in
+            let (record, visibility) = try server.visibleTribe(id, viewer: viewer, in: model)
+            return TribeView(record, visibility: visibility, standing: try viewer.flatMap { try DirectoryModel.membership(model, id, $0) })
+        }
+        return try JSON.response(view)
+    }
+
+    /// Members and admins; admins also see applicants, invitees and former members.
+    @Sendable func members(_ request: Request, context: TribelogContext) async throws -> Response {
+        try await server.waitForAfter(request, projection: directory)
+        let id = try context.tribeParameter()
+        let limit = try Self.limit(request)
+        let cursor = request.uri.queryParameters.get("cursor")
+        let viewer = context.actor
+        let page = try server.read(directory) { model in
+            _ = try server.fullyVisibleTribe(id, viewer: viewer, in: model, what: "members")
+            let isAdmin = try viewer.flatMap { try DirectoryModel.membership(model, id, $0) }?.status == .admin
+            var shown: [MembershipRecord] = []
+            var after = cursor
+            var more = false
+            // Filtering may drop records: read on until the page is full or the list ends.
+            while true {
+                let batch = try DirectoryModel.memberships(model, id, after: after, limit: limit + 1)
+                for record in batch where isAdmin || record.isMember {
+                    if shown.count == limit { more = true; break }
+                    shown.append(record)
+                }
+                if more || batch.count <= limit { break }
+                after = batch.last?.member
+            }
+            return shown.map(MembershipView.init).page(more: more, cursor: \.member)
+        }
+        return try JSON.response(page)
+    }
+
+    @Sendable func partups(_ request: Request, context: TribelogContext) async throws -> Response {
+        try await server.waitForAfter(request, projection: directory)
+        let id = try context.tribeParameter()
+        let limit = try Self.limit(request)
+        let cursor = request.uri.queryParameters.get("cursor")
+        let viewer = context.actor
+        let page = try server.read(directory) { model in
+            _ = try server.fullyVisibleTribe(id, viewer: viewer, in: model, what: "part-ups")
+            var shown: [PartupRecord] = []
+            var after = cursor
+            var more = false
+            while true {
+                let batch = try DirectoryModel.partups(model, of: id, after: after, limit: limit + 1)
+                for record in batch where try DirectoryModel.canSee(record, viewer: viewer, in: model) {
+                    if shown.count == limit { more = true; break }
+                    shown.append(record)
+                }
+                if more || batch.count <= limit { break }
+                after = batch.last?.id
+            }
+            return shown.map(PartupView.init).page(more: more, cursor: \.id)
+        }
+        return try JSON.response(page)
+    }
+
+    @Sendable func tribeDashboard(_ request: Request, context: TribelogContext) async throws -> Response {
+        try await server.waitForAfter(request, projection: directory)
+        try await server.waitForAfter(request, projection: "dashboards")
+        let id = try context.tribeParameter()
+        let viewer = context.actor
+        _ = try server.read(directory) { try server.fullyVisibleTribe(id, viewer: viewer, in: $0, what: "dashboard") }
+        guard let dashboard = try server.read("dashboards", { try DashboardsModel.tribe($0, tribe: id) }) else {
+            throw APIError.notFound("there is no tribe \(id)")
+        }
+        return try JSON.response(dashboard)
+    }
+
+    @Sendable func tribeFeed(_ request: Request, context: TribelogContext) async throws -> Response {
+        try await server.waitForAfter(request, projection: directory)
+        try await server.waitForAfter(request, projection: FeedsModel.projection)
+        let id = try context.tribeParameter()
+        let viewer = context.actor
+        let (before, limit) = (try Self.position(request, "before"), try Self.limit(request))
+        _ = try server.read(directory) { try server.fullyVisibleTribe(id, viewer: viewer, in: $0, what: "feed") }
+        let page = try server.read(FeedsModel.projection) { model in
+            // Without a viewer the model keeps every entry; anonymous readers see public part-ups only.
+            var page = try FeedsModel.tribeFeed(model, tribe: id, before: before, limit: limit, viewer: viewer)
+            if viewer == nil { page.entries.removeAll { $0.partupPrivacy != nil && $0.partupPrivacy != PartupPrivacy.public.rawValue } }
+            return page
+        }
+        return try JSON.response(page)
+    }
+
+    /// The tribe as it was at `?at=POSITION|TIME` (now without), and its audit timeline
+    /// oldest first from `?cursor=POSITION`.
+    @Sendable func history(_ request: Request, context: TribelogContext) async throws -> Response {
+        try await server.waitForAfter(request, projection: directory)
+        try await server.waitForAfter(request, projection: TribeHistoryModel.projection)
+        let id = try context.tribeParameter()
+        let viewer = context.actor
+        _ = try server.read(directory) { try server.fullyVisibleTribe(id, viewer: viewer, in: $0, what: "history") }
+        var moment = HistoryMoment.now
+        if let at = request.uri.queryParameters.get("at") {
+            if let position = Position(at) {
+                moment = .position(position)
+            } else {
+                moment = .time(try CommandRoutes.time(at, field: "at"))
+            }
+        }
+        let cursor = try Self.position(request, "cursor") ?? 0
+        let limit = try Self.limit(request)
+        struct History: Encodable {
+            var tribe: String
+            var state: TribeSnapshot?
+            var timeline: TimelinePage
+        }
+        let history = try server.read(TribeHistoryModel.projection) { model in
+            History(tribe: id.rawValue, state: try TribeHistoryModel.state(model, tribe: id, at: moment),
+                    timeline: try TribeHistoryModel.timeline(model, tribe: id, from: .after(cursor), limit: limit))
+        }
+        return try JSON.response(history)
+    }
+
+    // MARK: Members
+
+    @Sendable func member(_ request: Request, context: TribelogContext) async throws -> Response {
+        try await server.waitForAfter(request, projection: directory)
+        let id = try context.memberParameter("id")
+        let viewer = context.actor
+        let view = try server.read(directory) { model -> MemberView in
+            guard let record = try DirectoryModel.member(model, id) else { throw APIError.notFound("there is no member \(id)") }
+            var tribes: [MembershipView] = []
+            for standing in try DirectoryModel.tribes(of: id, in: model) {
+                guard let tribe = try DirectoryModel.tribe(model, try TribeID(standing.tribe)) else { continue }
+                let visibility = try DirectoryModel.visibility(of: tribe, to: viewer, in: model)
+                if id == viewer || (standing.isMember && visibility != .hidden) {
+                    tribes.append(MembershipView(standing))
+                }
+            }
+            return MemberView(id: record.id, name: record.name, skills: record.skills, regions: record.regions,
+                              registeredAt: TimeText.iso(Timestamp(microseconds: record.registeredAt)), tribes: tribes)
+        }
+        return try JSON.response(view)
+    }
+
+    /// A member's dashboard names all their part-ups: for themselves only.
+    @Sendable func memberDashboard(_ request: Request, context: TribelogContext) async throws -> Response {
+        let viewer = try context.requireActor()
+        try await server.waitForAfter(request, projection: "dashboards")
+        let id = try context.memberParameter("id")
+        guard id == viewer else { throw APIError.forbidden("a member's dashboard is for that member only: read /members/me/dashboard") }
+        guard let dashboard = try server.read("dashboards", { try DashboardsModel.member($0, member: id) }) else {
+            throw APIError.notFound("there is no member \(id)")
+        }
+        return try JSON.response(dashboard)
+    }
+
+    @Sendable func matches(_ request: Request, context: TribelogContext) async throws -> Response {
+        let viewer = try context.requireActor()
+        try await server.waitForAfter(request, projection: directory)
+        try await server.waitForAfter(request, projection: "matching")
+        let limit = try Self.limit(request)
+        let found = try server.read("matching") { try MatchingModel.partups($0, member: viewer, limit: limit) }
+        let visible = try server.read(directory) { model in
+            try found.filter { match in
+                guard let id = try? PartupID(match.partup), let record = try DirectoryModel.partup(model, id) else { return false }
+                return try DirectoryModel.canSee(record, viewer: viewer, in: model)
+            }
+        }
+        return try JSON.response(["items": visible])
+    }
+
+    @Sendable func memberFeed(_ request: Request, context: TribelogContext) async throws -> Response {
+        let viewer = try context.requireActor()
+        try await server.waitForAfter(request, projection: FeedsModel.projection)
+        let (before, limit) = (try Self.position(request, "before"), try Self.limit(request))
+        let page = try server.read(FeedsModel.projection) { try FeedsModel.memberFeed($0, member: viewer, before: before, limit: limit) }
+        return try JSON.response(page)
+    }
+
+    @Sendable func notifications(_ request: Request, context: TribelogContext) async throws -> Response {
+        let viewer = try context.requireActor()
+        try await server.waitForAfter(request, projection: FeedsModel.projection)
+        let (before, limit) = (try Self.position(request, "before"), try Self.limit(request))
+        let unreadOnly = request.uri.queryParameters.get("unread") == "true"
+        let page = try server.read(FeedsModel.projection) {
+            try FeedsModel.notifications($0, member: viewer, before: before, limit: limit, unreadOnly: unreadOnly)
+        }
+        return try JSON.response(page)
+    }
+
+    // MARK: Part-ups
+
+    @Sendable func partup(_ request: Request, context: TribelogContext) async throws -> Response {
+        try await server.waitForAfter(request, projection: directory)
+        let id = try context.partupParameter()
+        let viewer = context.actor
+        let view = try server.read(directory) { PartupView(try server.visiblePartup(id, viewer: viewer, in: $0)) }
+        return try JSON.response(view)
+    }
+
+    /// Ranked candidates name members and their skills: for members of the part-up's tribe who may see it.
+    @Sendable func candidates(_ request: Request, context: TribelogContext) async throws -> Response {
+        let viewer = try context.requireActor()
+        try await server.waitForAfter(request, projection: directory)
+        try await server.waitForAfter(request, projection: "matching")
+        let id = try context.partupParameter()
+        let limit = try Self.limit(request)
+        try server.read(directory) { model in
+            let record = try server.visiblePartup(id, viewer: viewer, in: model)
+            guard try DirectoryModel.isMember(viewer, of: try TribeID(record.tribe), in: model) else {
+                throw APIError.forbidden("candidates of part-up \(id) are for members of tribe \(record.tribe)")
+            }
+        }
+        let found = try server.read("matching") { try MatchingModel.candidates($0, partup: id, limit: limit) } ?? []
+        return try JSON.response(["items": found])
+    }
+
+    // MARK: Collaboration
+
+    /// The co-partner graph of one tribe (`?tribe=`), or of every tribe the viewer may see
+    /// inside, as JSON, CSV (`source,target,weight`) or GraphML.
+    @Sendable func collaboration(_ request: Request, context: TribelogContext) async throws -> Response {
+        let viewer = try context.requireActor()
+        try await server.waitForAfter(request, projection: directory)
+        try await server.waitForAfter(request, projection: "collaboration")
+        let format = request.uri.queryParameters.get("format") ?? "json"
+        guard ["json", "csv", "graphml"].contains(format) else {
+            throw APIError.badRequest("format=\(format) is not one of json, csv, graphml")
+        }
+        let tribe = try request.uri.queryParameters.get("tribe").map { raw -> TribeID in
+            guard let id = try? TribeID(raw) else { throw APIError.notFound("there is no tribe \(raw)") }
+            return id
+        }
+        let tribes: [TribeID] = try server.read(directory) { model in
+            if let tribe {
+                _ = try server.fullyVisibleTribe(tribe, viewer: viewer, in: model, what: "collaborations")
+                return [tribe]
+            }
+            return try DirectoryModel.allTribes(model).filter { try DirectoryModel.visibility(of: $0, to: viewer, in: model) == .full }
+                .map { try TribeID($0.id) }
+        }
+        let edges = try server.read("collaboration") { model in
+            var weights: [Pair: Int] = [:]
+            for tribe in tribes {
+                for edge in try CollaborationModel.edges(model, tribe: tribe) {
+                    weights[Pair(source: edge.source, target: edge.target), default: 0] += edge.weight
+                }
+            }
+            return weights.map { CollaborationEdge(source: $0.key.source, target: $0.key.target, weight: $0.value) }
+                .sorted { $0.source != $1.source ? $0.source < $1.source : $0.target < $1.target }
+        }
+        switch format {
+        case "csv":
+            return Self.text(CollaborationModel.csv(edges), type: "text/csv; charset=utf-8")
+        case "graphml":
+            return Self.text(CollaborationModel.graphML(edges), type: "application/graphml+xml; charset=utf-8")
+        default:
+            struct Graph: Encodable {
+                var tribe: String?
+                var edges: [CollaborationEdge]
+            }
+            return try JSON.response(Graph(tribe: tribe?.rawValue, edges: edges))
+        }
+    }
+
+    private struct Pair: Hashable {
+        var source: String
+        var target: String
+    }
+
+    // MARK: Query parameters
+
+    static func limit(_ request: Request, default fallback: Int = 50) throws -> Int {
+        guard let text = request.uri.queryParameters.get("limit") else { return fallback }
+        guard let limit = Int(text), (1...500).contains(limit) else {
+            throw APIError.badRequest("limit=\(text) must be a number from 1 to 500")
+        }
+        return limit
+    }
+
+    static func position(_ request: Request, _ name: String) throws -> Position? {
+        guard let text = request.uri.queryParameters.get(name) else { return nil }
+        guard let position = Position(text) else { throw APIError.badRequest("\(name)=\(text) is not a log position") }
+        return position
+    }
+
+    static func text(_ text: String, type: String) -> Response {
+        Response(status: .ok, headers: [.contentType: type], body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
+    }
+}
+
+extension Array {
+    func page(more: Bool, cursor: KeyPath<Element, String>) -> Page<Element> where Element: Encodable {
+        Page(items: self, next: more ? last?[keyPath: cursor] : nil)
+    }
+}
