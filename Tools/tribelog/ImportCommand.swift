@@ -9,8 +9,9 @@ struct ImportCommand: AsyncParsableCommand {
         discussion: """
             Every line is checked first; if any is bad, the bad lines are listed by number with \
             the reason and nothing is appended (exit 1). Events whose id is already stored are \
-            skipped, so importing the same file again appends nothing. Into an empty folder, the \
-            events get the positions they were exported with.
+            skipped, so importing the same file again appends nothing, and an import stopped \
+            midway (a full disk, a kill) is finished by running it again. Into an empty folder, \
+            the events get the positions they were exported with.
 
             Examples:
               tribelog import --data ./copy all.ndjson
