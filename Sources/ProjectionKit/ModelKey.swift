@@ -14,20 +14,24 @@ public struct ModelKey: Sendable, Hashable {
         append(space)
     }
 
-    public func with(_ part: String) -> ModelKey {
+    // Consuming: in a chain such as `ModelKey("member").with(a).with(b)` each step takes
+    // over the buffer of the one before and appends in place (capacity is reserved up
+    // front), so building a key costs one allocation instead of one per part.
+
+    public consuming func with(_ part: String) -> ModelKey {
         var key = self
         key.append(part)
         return key
     }
 
-    public func with(_ number: UInt64) -> ModelKey {
+    public consuming func with(_ number: UInt64) -> ModelKey {
         var key = self
         withUnsafeBytes(of: number.bigEndian) { key.bytes.append(contentsOf: $0) }
         return key
     }
 
     /// Numbers that should sort newest first (e.g. positions in a feed) are stored inverted.
-    public func with(descending number: UInt64) -> ModelKey {
+    public consuming func with(descending number: UInt64) -> ModelKey {
         with(UInt64.max - number)
     }
 

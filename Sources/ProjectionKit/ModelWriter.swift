@@ -8,71 +8,180 @@ import EventLog
 ///
 /// Only point reads are offered while applying: a model that needs a list keeps it under
 /// one key (see `ModelValues`), which is what makes the in-memory batching correct.
+///
+/// Following the log, a writer lives in the batch's write transaction and reads what the
+/// batch has not changed from it. Rebuilding, a writer lives across chunks and is applied
+/// on a thread of its own: it reads from a read-only snapshot of what earlier chunks
+/// committed (`attach(snapshot:)`), and the host writes its changes into the chunk's
+/// write transaction afterwards (`write(into:)`). One thread uses a writer at a time.
+/// A model value a `ModelWriter` can keep decoded during a batch (see `putValue`).
+public protocol ModelEncodable {
+    /// The bytes stored for the value; the same value always gives the same bytes.
+    func encodedModelBytes() -> [UInt8]
+}
+
 public final class ModelWriter {
-    private let transaction: ViewWriteTransaction
-    private let database: ViewDatabase
-    /// nil marks a deleted key.
-    private var pending: [PendingKey: [UInt8]?] = [:]
-    /// Past this many pending keys the batch is written early, bounding memory in rebuilds.
+    let database: ViewDatabase
+    /// Where reads that miss the pending changes go; nil between uses.
+    private var source: ViewReadTransaction?
+    /// The transaction an early flush writes into; nil while reading from a snapshot.
+    private var target: ViewWriteTransaction?
+    private var pending: PendingChanges
+    /// Past this many pending keys the batch is written early, bounding memory in follow
+    /// batches (rebuild chunks are bounded by their event count instead).
     private let flushThreshold: Int
 
     init(transaction: ViewWriteTransaction, database: ViewDatabase, flushThreshold: Int = 1 << 20) {
-        self.transaction = transaction
         self.database = database
         self.flushThreshold = flushThreshold
+        self.pending = PendingChanges()
+        attach(transaction)
+    }
+
+    /// A writer not yet attached to a transaction, sized for `capacity` changed keys.
+    init(database: ViewDatabase, capacity: Int, flushThreshold: Int = 1 << 20) {
+        self.database = database
+        self.flushThreshold = flushThreshold
+        self.pending = PendingChanges(capacity: capacity)
+    }
+
+    /// Reads misses from, and flushes early into, `transaction`.
+    func attach(_ transaction: ViewWriteTransaction) {
+        source = transaction.reader
+        target = transaction
+    }
+
+    /// Reads misses from `snapshot`; changes stay pending until `write(into:)`.
+    func attach(snapshot: ViewReadTransaction) {
+        source = snapshot
+        target = nil
+    }
+
+    func detach() {
+        source = nil
+        target = nil
     }
 
     public func get(_ key: ModelKey) throws -> [UInt8]? {
-        if let pending = pending[PendingKey(key.bytes)] { return pending }
-        return try transaction.get(database, key.bytes)
+        try key.bytes.withUnsafeBytes { raw in
+            if let index = pending.find(raw) {
+                switch pending.values[index] {
+                case .bytes(let bytes): return bytes
+                case .value(let value): return value.encodedModelBytes()
+                case .deleted: return nil
+                }
+            }
+            return try read(raw)
+        }
     }
 
     public func put(_ key: ModelKey, _ value: [UInt8]) {
-        pending[PendingKey(key.bytes)] = .some(value)
+        key.bytes.withUnsafeBytes { pending.set($0, .bytes(value)) }
     }
 
     public func delete(_ key: ModelKey) {
-        pending[PendingKey(key.bytes)] = .some(nil)
+        key.bytes.withUnsafeBytes { pending.set($0, .deleted) }
     }
 
-    /// Writes early when the batch has grown large.
+    /// The value under `key` as a `V`: the value itself when it was put as one in this
+    /// batch, otherwise the stored bytes given to `decode`.
+    public func value<V: ModelEncodable>(_ key: ModelKey, decode: ([UInt8]) throws -> V) throws -> V? {
+        try key.bytes.withUnsafeBytes { raw in
+            if let index = pending.find(raw) {
+                switch pending.values[index] {
+                case .value(let value as V): return value
+                case .value(let value): return try decode(value.encodedModelBytes())
+                case .bytes(let bytes): return try decode(bytes)
+                case .deleted: return nil
+                }
+            }
+            return try read(raw).map(decode)
+        }
+    }
+
+    /// Puts `value` under `key` as it is: it is encoded once when the batch is written,
+    /// however often the batch changes it, and reads of the same type get it back without
+    /// decoding.
+    public func putValue<V: ModelEncodable>(_ key: ModelKey, _ value: V) {
+        key.bytes.withUnsafeBytes { pending.set($0, .value(value)) }
+    }
+
+    /// Changes the value under `key` (`initial()` when there is none) in place: a value
+    /// already pending is taken out while `change` runs, so its arrays and sets are not
+    /// copied on write. When `change` throws the key is left deleted; the host discards
+    /// a batch that failed.
+    public func modifyValue<V: ModelEncodable>(_ key: ModelKey, decode: ([UInt8]) throws -> V, default initial: () -> V,
+                                               _ change: (inout V) throws -> Void) throws {
+        try key.bytes.withUnsafeBytes { raw in
+            var current: V
+            if let index = pending.find(raw) {
+                switch pending.take(index) {
+                case .value(let value as V): current = value
+                case .value(let value): current = try decode(value.encodedModelBytes())
+                case .bytes(let bytes): current = try decode(bytes)
+                case .deleted: current = initial()
+                }
+            } else {
+                current = try read(raw).map(decode) ?? initial()
+            }
+            try change(&current)
+            pending.set(raw, .value(current))
+        }
+    }
+
+    private func read(_ key: UnsafeRawBufferPointer) throws -> [UInt8]? {
+        guard let source else { throw ProjectionError("a model writer was read outside of a batch") }
+        return try source.get(database, key)
+    }
+
+    var pendingCount: Int { pending.count }
+
+    /// Writes early when the batch has grown large (only when attached to a write transaction).
     func flushIfLarge() throws {
-        if pending.count >= flushThreshold { try flush() }
+        if target != nil, pending.count >= flushThreshold { try flush() }
     }
 
-    /// Writes every pending change in key order.
+    /// Writes every pending change in key order into the attached write transaction.
     func flush() throws {
+        guard let target else { throw ProjectionError("a model writer was flushed outside of a write transaction") }
+        try write(into: target)
+        pending.removeAll()
+    }
+
+    /// Writes every pending change in key order into `transaction`, keeping them pending:
+    /// the views store may run a write again (after growing the map), so they are dropped
+    /// with `clear()` once it committed. `order` is `sortedOrder()` when computed earlier.
+    func write(into transaction: ViewWriteTransaction, order: [Int32]? = nil) throws {
         guard !pending.isEmpty else { return }
-        let keys = pending.keys.sorted()
+        let order = order ?? pending.sortedIndices()
         // An empty database takes the sorted keys as a bulk load.
         let append = try transaction.reader.count(database) == 0
-        for key in keys {
-            switch pending[key]! {
-            case .some(let value): try transaction.put(database, key.bytes, value, append: append)
-            case .none: if !append { try transaction.delete(database, key.bytes) }
+        for index in order {
+            let index = Int(index)
+            try pending.withKey(index) { key in
+                switch pending.values[index] {
+                case .bytes(let value):
+                    try value.withUnsafeBytes { try transaction.put(database, key, $0, append: append) }
+                case .value(let value):
+                    try value.encodedModelBytes().withUnsafeBytes { try transaction.put(database, key, $0, append: append) }
+                case .deleted:
+                    if !append { try transaction.delete(database, key) }
+                }
             }
         }
-        pending.removeAll(keepingCapacity: true)
-    }
-}
-
-/// A pending key, hashed and ordered as whole byte strings: hashing an array byte by byte
-/// and comparing it element by element showed up in rebuild profiles.
-struct PendingKey: Hashable, Comparable {
-    let bytes: [UInt8]
-
-    init(_ bytes: [UInt8]) { self.bytes = bytes }
-
-    func hash(into hasher: inout Hasher) {
-        bytes.withUnsafeBytes { hasher.combine(bytes: $0) }
     }
 
-    /// LMDB's default key order: memcmp, then the shorter key first.
-    static func < (lhs: PendingKey, rhs: PendingKey) -> Bool {
-        let common = min(lhs.bytes.count, rhs.bytes.count)
-        guard common > 0 else { return lhs.bytes.count < rhs.bytes.count }
-        let order = lhs.bytes.withUnsafeBytes { l in rhs.bytes.withUnsafeBytes { r in memcmp(l.baseAddress!, r.baseAddress!, common) } }
-        return order != 0 ? order < 0 : lhs.bytes.count < rhs.bytes.count
+    /// Encodes the values kept decoded and returns the pending changes in key order, for
+    /// `write(into:order:)`: neither needs a transaction, so a rebuild does both on the
+    /// projection's own thread.
+    func prepareWrite() -> [Int32] {
+        pending.encodeValues()
+        return pending.sortedIndices()
+    }
+
+    /// Forgets the pending changes (after they were committed).
+    func clear() {
+        pending.removeAll()
     }
 }
 

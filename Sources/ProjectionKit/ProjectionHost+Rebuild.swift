@@ -1,3 +1,4 @@
+import Dispatch
 import EventLog
 import Logging
 
@@ -17,17 +18,21 @@ extension ProjectionHost {
             let target = min(until ?? .max, store.head)
             let fresh = try prepareFreshDatabases(chosen)
             defer { state.withLock { slots in for index in chosen { slots[index].rebuilding = false } } }
+            let writers = fresh.map { index, fresh in
+                RebuildWriter(index: index, model: ModelWriter(database: fresh.database, capacity: Self.rebuildChunk * 2))
+            }
             var next: Position = 1
             repeat {
                 let events = next <= target ? try store.read(from: next, limit: min(Self.rebuildChunk, Int(target - next + 1))).map(ProjectedEvent.init) : []
                 let isLast = events.last.map { $0.position >= target } ?? true
+                try applyConcurrently(events, writers)
                 try views.write { transaction in
-                    for (index, database) in fresh {
-                        let model = ModelWriter(transaction: transaction, database: database.database)
-                        try apply(events, after: 0, projection: index, to: model)
-                        try model.flush()
-                    }
+                    for writer in writers { try writer.model.write(into: transaction, order: writer.order) }
                     if isLast { try swap(fresh, checkpoint: target, in: transaction) }
+                }
+                for writer in writers {
+                    writer.model.clear()
+                    writer.order = nil
                 }
                 next = (events.last?.position ?? target) + 1
                 progress?(min(next - 1, target), target)
@@ -36,6 +41,49 @@ extension ProjectionHost {
         }
         logger.info("read models rebuilt", metadata: ["projections": "\(chosen.map { projections[$0].name })", "position": "\(until.map { min($0, store.head) } ?? store.head)"])
         waiters.advance { reached($0, $1) }
+    }
+
+    /// One projection's part of a rebuild: its writer, kept from chunk to chunk (with the
+    /// capacity it grew to), and what its thread left for the chunk's write.
+    private final class RebuildWriter: @unchecked Sendable {
+        let index: Int
+        let model: ModelWriter
+        var order: [Int32]?
+        var failure: (any Error)?
+        /// How long the last chunk took, to start the slowest projections first.
+        var duration: Duration = .zero
+
+        init(index: Int, model: ModelWriter) {
+            self.index = index
+            self.model = model
+        }
+    }
+
+    /// Applies a chunk to every projection, each on a thread of its own (as many run at
+    /// once as there are cores). LMDB's write transaction belongs to one thread, so each
+    /// projection reads what earlier chunks committed from a read-only snapshot of its own
+    /// and keeps its changes pending (sorted, ready to write) for the chunk's transaction.
+    /// Projections are independent, so the result is the one a sequential apply gives.
+    private func applyConcurrently(_ events: [ProjectedEvent], _ writers: [RebuildWriter]) throws {
+        guard !events.isEmpty else { return }
+        // Slowest first: the last one started then ends about when the others do.
+        let order = writers.sorted { $0.duration > $1.duration }
+        DispatchQueue.concurrentPerform(iterations: order.count) { turn in
+            let writer = order[turn]
+            let start = ContinuousClock.now
+            do {
+                try views.read { snapshot in
+                    writer.model.attach(snapshot: snapshot)
+                    defer { writer.model.detach() }
+                    try apply(events, after: 0, projection: writer.index, to: writer.model)
+                }
+                writer.order = writer.model.prepareWrite()
+            } catch {
+                writer.failure = error
+            }
+            writer.duration = ContinuousClock.now - start
+        }
+        if let failure = writers.lazy.compactMap(\.failure).first { throw failure }
     }
 
     /// Events per rebuild transaction: large enough that fsyncs do not matter, small

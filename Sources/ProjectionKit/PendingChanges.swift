@@ -1,0 +1,184 @@
+import Glibc
+
+/// A pending change: new bytes, a value kept decoded until the batch is written, or a deletion.
+enum PendingValue {
+    case bytes([UInt8])
+    case value(any ModelEncodable)
+    case deleted
+}
+
+/// The changes of one `ModelWriter` batch: key → new value (or deletion), with the keys
+/// in one byte arena and an open-addressing index over them. A `Dictionary` of arrays
+/// cost an allocation per key, a seeded SipHash per lookup and a regrowth per batch; here
+/// a key is copied once into the arena, hashed with a cheap multiply-mix, and the table
+/// keeps its capacity from batch to batch.
+struct PendingChanges {
+    struct Entry {
+        var hash: UInt64
+        var start: Int
+        var count: Int
+    }
+
+    private var arena: [UInt8] = []
+    private var entries: [Entry] = []
+    /// The new value of each entry.
+    private(set) var values: [PendingValue] = []
+    /// Entry index + 1 per slot; 0 is empty. Kept at most half full.
+    private var slots: [Int32]
+    private var mask: Int
+    /// Per table, so that keys chosen by clients cannot be lined up into one probe chain.
+    private let seed = UInt64.random(in: .min ... .max)
+
+    init(capacity: Int = 1 << 12) {
+        var size = 16
+        while size < capacity * 2 { size <<= 1 }
+        slots = Array(repeating: 0, count: size)
+        mask = size - 1
+        arena.reserveCapacity(capacity * 32)
+        entries.reserveCapacity(capacity)
+        values.reserveCapacity(capacity)
+    }
+
+    var count: Int { entries.count }
+    var isEmpty: Bool { entries.isEmpty }
+
+    /// The index of `key`'s entry, if it has one.
+    func find(_ key: UnsafeRawBufferPointer) -> Int? {
+        let hash = Self.hash(key, seed: seed)
+        return locate(key, hash: hash).entry
+    }
+
+    /// Takes the value of entry `index` out (leaving a deletion in its place), so that
+    /// the caller holds the only reference and can change it in place.
+    mutating func take(_ index: Int) -> PendingValue {
+        var taken = PendingValue.deleted
+        swap(&taken, &values[index])
+        return taken
+    }
+
+    /// Encodes every value kept decoded, so that the batch can be written as bytes.
+    mutating func encodeValues() {
+        for index in values.indices {
+            if case .value(let value) = values[index] { values[index] = .bytes(value.encodedModelBytes()) }
+        }
+    }
+
+    /// Records `value` as the new value of `key`.
+    mutating func set(_ key: UnsafeRawBufferPointer, _ value: PendingValue) {
+        let hash = Self.hash(key, seed: seed)
+        let (entry, slot) = locate(key, hash: hash)
+        if let entry {
+            values[entry] = value
+            return
+        }
+        let start = arena.count
+        arena.append(contentsOf: key)
+        entries.append(Entry(hash: hash, start: start, count: key.count))
+        values.append(value)
+        slots[slot] = Int32(entries.count)
+        if entries.count * 2 > slots.count { grow() }
+    }
+
+    /// The entry of `key` when there is one, else the empty slot where it would go.
+    private func locate(_ key: UnsafeRawBufferPointer, hash: UInt64) -> (entry: Int?, slot: Int) {
+        slots.withUnsafeBufferPointer { slots in
+            entries.withUnsafeBufferPointer { entries in
+                arena.withUnsafeBytes { arena in
+                    var slot = Int(truncatingIfNeeded: hash) & mask
+                    while true {
+                        let found = Int(slots[slot])
+                        if found == 0 { return (nil, slot) }
+                        let entry = entries[found - 1]
+                        if entry.hash == hash, entry.count == key.count,
+                           entry.count == 0 || memcmp(arena.baseAddress! + entry.start, key.baseAddress!, entry.count) == 0 {
+                            return (found - 1, slot)
+                        }
+                        slot = (slot + 1) & mask
+                    }
+                }
+            }
+        }
+    }
+
+    private mutating func grow() {
+        let size = slots.count * 2
+        var grown = [Int32](repeating: 0, count: size)
+        let newMask = size - 1
+        for (index, entry) in entries.enumerated() {
+            var slot = Int(truncatingIfNeeded: entry.hash) & newMask
+            while grown[slot] != 0 { slot = (slot + 1) & newMask }
+            grown[slot] = Int32(index + 1)
+        }
+        slots = grown
+        mask = newMask
+    }
+
+    /// Forgets every change, keeping the memory for the next batch.
+    mutating func removeAll() {
+        guard !entries.isEmpty else { return }
+        arena.removeAll(keepingCapacity: true)
+        entries.removeAll(keepingCapacity: true)
+        values.removeAll(keepingCapacity: true)
+        slots.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
+    }
+
+    /// Lets `body` read the key of entry `index`.
+    func withKey<T>(_ index: Int, _ body: (UnsafeRawBufferPointer) throws -> T) rethrows -> T {
+        let entry = entries[index]
+        return try arena.withUnsafeBytes { arena in
+            try body(UnsafeRawBufferPointer(rebasing: arena[entry.start..<(entry.start + entry.count)]))
+        }
+    }
+
+    /// Entry indices in LMDB's default key order: memcmp, then the shorter key first.
+    func sortedIndices() -> [Int32] {
+        var order = (0..<Int32(entries.count)).map { $0 }
+        entries.withUnsafeBufferPointer { entries in
+            arena.withUnsafeBytes { arena in
+                let base = arena.baseAddress
+                order.withUnsafeMutableBufferPointer { order in
+                    order.sort { a, b in
+                        let x = entries[Int(a)], y = entries[Int(b)]
+                        let common = min(x.count, y.count)
+                        if common > 0 {
+                            let result = memcmp(base! + x.start, base! + y.start, common)
+                            if result != 0 { return result < 0 }
+                        }
+                        return x.count < y.count
+                    }
+                }
+            }
+        }
+        return order
+    }
+
+    /// A fast, seeded 64-bit hash of a short byte string (keys are a few dozen bytes).
+    @inline(__always)
+    static func hash(_ key: UnsafeRawBufferPointer, seed: UInt64) -> UInt64 {
+        var h = seed ^ (UInt64(key.count) &* 0x9E37_79B9_7F4A_7C15)
+        let n = key.count
+        var i = 0
+        if let base = key.baseAddress {
+            while i + 8 <= n {
+                h = (h ^ base.loadUnaligned(fromByteOffset: i, as: UInt64.self)) &* 0xBF58_476D_1CE4_E5B9
+                h ^= h >> 31
+                i += 8
+            }
+            if i < n {
+                var word: UInt64 = 0
+                var shift: UInt64 = 0
+                while i < n {
+                    word |= UInt64(base.load(fromByteOffset: i, as: UInt8.self)) << shift
+                    shift += 8
+                    i += 1
+                }
+                h = (h ^ word) &* 0x94D0_49BB_1331_11EB
+                h ^= h >> 29
+            }
+        }
+        h ^= h >> 32
+        h &*= 0xD6E8_FEB8_6659_FD93
+        h ^= h >> 32
+        return h
+    }
+}
