@@ -22,11 +22,14 @@ extension ModelValue {
     public func encodedModelBytes() -> [UInt8] { modelBytes }
 
     public static func decode(modelBytes bytes: [UInt8], key: ModelKey) throws -> Self {
+        try bytes.withUnsafeBytes { try decode(stored: $0) }
+    }
+
+    /// Decodes a stored value in place (in the memory map or a pending change).
+    public static func decode(stored raw: UnsafeRawBufferPointer) throws -> Self {
         do {
-            return try bytes.withUnsafeBytes { raw throws(RecordDecodingError) in
-                var reader = ByteReader(raw)
-                return try decode(from: &reader)
-            }
+            var reader = ByteReader(raw)
+            return try decode(from: &reader)
         } catch {
             throw ProjectionError("a stored read-model value (\(Self.self)) does not decode: \(error); rebuild the read models with `tribelog rebuild`")
         }
@@ -37,7 +40,7 @@ extension ModelValue {
 /// a key changed by many events of a batch is decoded and encoded once, not per event.
 extension ModelWriter {
     public func get<V: ModelValue>(_ key: ModelKey, as type: V.Type = V.self) throws -> V? {
-        try value(key) { try V.decode(modelBytes: $0, key: key) }
+        try value(key, decode: V.decode(stored:))
     }
 
     public func put<V: ModelValue>(_ key: ModelKey, _ value: V) {
@@ -46,7 +49,7 @@ extension ModelWriter {
 
     /// Reads, changes and writes back one value (starting from `initial` when absent).
     public func update<V: ModelValue>(_ key: ModelKey, default initial: @autoclosure () -> V, _ change: (inout V) throws -> Void) throws {
-        try modifyValue(key, decode: { try V.decode(modelBytes: $0, key: key) }, default: initial, change)
+        try modifyValue(key, decode: V.decode(stored:), default: initial, change)
     }
 }
 

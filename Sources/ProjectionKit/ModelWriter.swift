@@ -23,7 +23,7 @@ public protocol ModelEncodable {
 public final class ModelWriter {
     let database: ViewDatabase
     /// Where reads that miss the pending changes go; nil between uses.
-    private var source: ViewReadTransaction?
+    private var reader: ViewReadTransaction?
     /// The transaction an early flush writes into; nil while reading from a snapshot.
     private var target: ViewWriteTransaction?
     private var pending: PendingChanges
@@ -47,18 +47,18 @@ public final class ModelWriter {
 
     /// Reads misses from, and flushes early into, `transaction`.
     func attach(_ transaction: ViewWriteTransaction) {
-        source = transaction.reader
+        reader = transaction.reader
         target = transaction
     }
 
     /// Reads misses from `snapshot`; changes stay pending until `write(into:)`.
     func attach(snapshot: ViewReadTransaction) {
-        source = snapshot
+        reader = snapshot
         target = nil
     }
 
     func detach() {
-        source = nil
+        reader = nil
         target = nil
     }
 
@@ -67,11 +67,11 @@ public final class ModelWriter {
             if let index = pending.find(raw) {
                 switch pending.values[index] {
                 case .bytes(let bytes): return bytes
-                case .value(let value): return value.encodedModelBytes()
+                case .value(let box): return box.encoded()
                 case .deleted: return nil
                 }
             }
-            return try read(raw)
+            return try source().get(database, raw)
         }
     }
 
@@ -85,17 +85,10 @@ public final class ModelWriter {
 
     /// The value under `key` as a `V`: the value itself when it was put as one in this
     /// batch, otherwise the stored bytes given to `decode`.
-    public func value<V: ModelEncodable>(_ key: ModelKey, decode: ([UInt8]) throws -> V) throws -> V? {
+    public func value<V: ModelEncodable>(_ key: ModelKey, decode: (UnsafeRawBufferPointer) throws -> V) throws -> V? {
         try key.bytes.withUnsafeBytes { raw in
-            if let index = pending.find(raw) {
-                switch pending.values[index] {
-                case .value(let value as V): return value
-                case .value(let value): return try decode(value.encodedModelBytes())
-                case .bytes(let bytes): return try decode(bytes)
-                case .deleted: return nil
-                }
-            }
-            return try read(raw).map(decode)
+            if let index = pending.find(raw) { return try value(pending.values[index], decode) }
+            return try source().withValue(database, raw, decode)
         }
     }
 
@@ -103,35 +96,49 @@ public final class ModelWriter {
     /// however often the batch changes it, and reads of the same type get it back without
     /// decoding.
     public func putValue<V: ModelEncodable>(_ key: ModelKey, _ value: V) {
-        key.bytes.withUnsafeBytes { pending.set($0, .value(value)) }
-    }
-
-    /// Changes the value under `key` (`initial()` when there is none) in place: a value
-    /// already pending is taken out while `change` runs, so its arrays and sets are not
-    /// copied on write. When `change` throws the key is left deleted; the host discards
-    /// a batch that failed.
-    public func modifyValue<V: ModelEncodable>(_ key: ModelKey, decode: ([UInt8]) throws -> V, default initial: () -> V,
-                                               _ change: (inout V) throws -> Void) throws {
-        try key.bytes.withUnsafeBytes { raw in
-            var current: V
-            if let index = pending.find(raw) {
-                switch pending.take(index) {
-                case .value(let value as V): current = value
-                case .value(let value): current = try decode(value.encodedModelBytes())
-                case .bytes(let bytes): current = try decode(bytes)
-                case .deleted: current = initial()
-                }
+        key.bytes.withUnsafeBytes { raw in
+            if let index = pending.find(raw), case .value(let box) = pending.values[index], let same = ValueBox<V>.of(box) {
+                same.value = value
             } else {
-                current = try read(raw).map(decode) ?? initial()
+                pending.set(raw, .value(ValueBox(value)))
             }
-            try change(&current)
-            pending.set(raw, .value(current))
         }
     }
 
-    private func read(_ key: UnsafeRawBufferPointer) throws -> [UInt8]? {
-        guard let source else { throw ProjectionError("a model writer was read outside of a batch") }
-        return try source.get(database, key)
+    /// Changes the value under `key` (`initial()` when there is none) in place: a value
+    /// already pending is changed where it lies, so its arrays and sets are not copied.
+    public func modifyValue<V: ModelEncodable>(_ key: ModelKey, decode: (UnsafeRawBufferPointer) throws -> V, default initial: () -> V,
+                                               _ change: (inout V) throws -> Void) throws {
+        try key.bytes.withUnsafeBytes { raw in
+            if let index = pending.find(raw) {
+                if case .value(let box) = pending.values[index], let same = ValueBox<V>.of(box) {
+                    try change(&same.value)
+                    return
+                }
+                var current = try value(pending.values[index], decode) ?? initial()
+                try change(&current)
+                pending.replace(index, with: .value(ValueBox(current)))
+            } else {
+                var current = try source().withValue(database, raw, decode) ?? initial()
+                try change(&current)
+                pending.set(raw, .value(ValueBox(current)))
+            }
+        }
+    }
+
+    private func value<V: ModelEncodable>(_ pending: PendingValue, _ decode: (UnsafeRawBufferPointer) throws -> V) throws -> V? {
+        switch pending {
+        case .value(let box):
+            if let same = ValueBox<V>.of(box) { return same.value }
+            return try box.encoded().withUnsafeBytes(decode)
+        case .bytes(let bytes): return try bytes.withUnsafeBytes(decode)
+        case .deleted: return nil
+        }
+    }
+
+    private func source() throws -> ViewReadTransaction {
+        guard let reader else { throw ProjectionError("a model writer was read outside of a batch") }
+        return reader
     }
 
     var pendingCount: Int { pending.count }
@@ -162,8 +169,8 @@ public final class ModelWriter {
                 switch pending.values[index] {
                 case .bytes(let value):
                     try value.withUnsafeBytes { try transaction.put(database, key, $0, append: append) }
-                case .value(let value):
-                    try value.encodedModelBytes().withUnsafeBytes { try transaction.put(database, key, $0, append: append) }
+                case .value(let box):
+                    try box.encoded().withUnsafeBytes { try transaction.put(database, key, $0, append: append) }
                 case .deleted:
                     if !append { try transaction.delete(database, key) }
                 }

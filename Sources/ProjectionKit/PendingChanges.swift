@@ -3,8 +3,28 @@ import Glibc
 /// A pending change: new bytes, a value kept decoded until the batch is written, or a deletion.
 enum PendingValue {
     case bytes([UInt8])
-    case value(any ModelEncodable)
+    case value(PendingBox)
     case deleted
+}
+
+/// A value kept decoded in a pending change. A class, so that a value read back in the
+/// same batch is changed where it lies: no copy of its arrays and sets, no second lookup.
+class PendingBox {
+    func encoded() -> [UInt8] { fatalError("PendingBox is abstract") }
+}
+
+final class ValueBox<V: ModelEncodable>: PendingBox {
+    var value: V
+
+    init(_ value: V) { self.value = value }
+
+    override func encoded() -> [UInt8] { value.encodedModelBytes() }
+
+    /// `box` as a box of `V`s, when it is one (an identity check, not a dynamic cast).
+    @inline(__always)
+    static func of(_ box: PendingBox) -> ValueBox<V>? {
+        ObjectIdentifier(type(of: box)) == ObjectIdentifier(ValueBox<V>.self) ? unsafeDowncast(box, to: ValueBox<V>.self) : nil
+    }
 }
 
 /// The changes of one `ModelWriter` batch: key → new value (or deletion), with the keys
@@ -48,18 +68,14 @@ struct PendingChanges {
         return locate(key, hash: hash).entry
     }
 
-    /// Takes the value of entry `index` out (leaving a deletion in its place), so that
-    /// the caller holds the only reference and can change it in place.
-    mutating func take(_ index: Int) -> PendingValue {
-        var taken = PendingValue.deleted
-        swap(&taken, &values[index])
-        return taken
+    mutating func replace(_ index: Int, with value: PendingValue) {
+        values[index] = value
     }
 
     /// Encodes every value kept decoded, so that the batch can be written as bytes.
     mutating func encodeValues() {
         for index in values.indices {
-            if case .value(let value) = values[index] { values[index] = .bytes(value.encodedModelBytes()) }
+            if case .value(let box) = values[index] { values[index] = .bytes(box.encoded()) }
         }
     }
 

@@ -21,6 +21,12 @@ public struct ViewReadTransaction {
         return try body(value)
     }
 
+    /// `withValue` for callers that hold the key as raw bytes.
+    public func withValue<T>(_ database: ViewDatabase, _ key: UnsafeRawBufferPointer, _ body: (UnsafeRawBufferPointer) throws -> T) throws -> T? {
+        guard let value = try transaction.get(database.handle, key: key) else { return nil }
+        return try body(value)
+    }
+
     /// Visits entries whose key starts with `prefix`, in key order (or reverse order),
     /// beginning at `start` (inclusive; nil = the first, or with `reverse` the last, entry
     /// of the prefix), until `body` returns false.
