@@ -21,12 +21,15 @@ public protocol ModelEncodable {
 }
 
 public final class ModelWriter {
-    let database: ViewDatabase
+    @usableFromInline let database: ViewDatabase
     /// Where reads that miss the pending changes go; nil between uses.
     private var reader: ViewReadTransaction?
     /// The transaction an early flush writes into; nil while reading from a snapshot.
     private var target: ViewWriteTransaction?
-    private var pending: PendingChanges
+    // The typed-value methods below are inlinable so that they are specialised for each
+    // value type in the projections' module: unspecialised, they looked up the box
+    // type's metadata at run time on every call.
+    @usableFromInline var pending: PendingChanges
     /// Past this many pending keys the batch is written early, bounding memory in follow
     /// batches (rebuild chunks are bounded by their event count instead).
     private let flushThreshold: Int
@@ -85,6 +88,7 @@ public final class ModelWriter {
 
     /// The value under `key` as a `V`: the value itself when it was put as one in this
     /// batch, otherwise the stored bytes given to `decode`.
+    @inlinable
     public func value<V: ModelEncodable>(_ key: ModelKey, decode: (UnsafeRawBufferPointer) throws -> V) throws -> V? {
         try key.bytes.withUnsafeBytes { raw in
             if let index = pending.find(raw) { return try value(pending.values[index], decode) }
@@ -95,6 +99,7 @@ public final class ModelWriter {
     /// Puts `value` under `key` as it is: it is encoded once when the batch is written,
     /// however often the batch changes it, and reads of the same type get it back without
     /// decoding.
+    @inlinable
     public func putValue<V: ModelEncodable>(_ key: ModelKey, _ value: V) {
         key.bytes.withUnsafeBytes { raw in
             if let index = pending.find(raw), case .value(let box) = pending.values[index], let same = ValueBox<V>.of(box) {
@@ -107,6 +112,7 @@ public final class ModelWriter {
 
     /// Changes the value under `key` (`initial()` when there is none) in place: a value
     /// already pending is changed where it lies, so its arrays and sets are not copied.
+    @inlinable
     public func modifyValue<V: ModelEncodable>(_ key: ModelKey, decode: (UnsafeRawBufferPointer) throws -> V, default initial: () -> V,
                                                _ change: (inout V) throws -> Void) throws {
         try key.bytes.withUnsafeBytes { raw in
@@ -126,7 +132,8 @@ public final class ModelWriter {
         }
     }
 
-    private func value<V: ModelEncodable>(_ pending: PendingValue, _ decode: (UnsafeRawBufferPointer) throws -> V) throws -> V? {
+    @inlinable
+    func value<V: ModelEncodable>(_ pending: PendingValue, _ decode: (UnsafeRawBufferPointer) throws -> V) throws -> V? {
         switch pending {
         case .value(let box):
             if let same = ValueBox<V>.of(box) { return same.value }
@@ -136,7 +143,8 @@ public final class ModelWriter {
         }
     }
 
-    private func source() throws -> ViewReadTransaction {
+    @usableFromInline
+    func source() throws -> ViewReadTransaction {
         guard let reader else { throw ProjectionError("a model writer was read outside of a batch") }
         return reader
     }

@@ -1,6 +1,7 @@
 import Glibc
 
 /// A pending change: new bytes, a value kept decoded until the batch is written, or a deletion.
+@usableFromInline
 enum PendingValue {
     case bytes([UInt8])
     case value(PendingBox)
@@ -9,19 +10,24 @@ enum PendingValue {
 
 /// A value kept decoded in a pending change. A class, so that a value read back in the
 /// same batch is changed where it lies: no copy of its arrays and sets, no second lookup.
+@usableFromInline
 class PendingBox {
+    @usableFromInline init() {}
+
+    @usableFromInline
     func encoded() -> [UInt8] { fatalError("PendingBox is abstract") }
 }
 
+@usableFromInline
 final class ValueBox<V: ModelEncodable>: PendingBox {
-    var value: V
+    @usableFromInline var value: V
 
-    init(_ value: V) { self.value = value }
+    @inlinable init(_ value: V) { self.value = value }
 
-    override func encoded() -> [UInt8] { value.encodedModelBytes() }
+    @usableFromInline override func encoded() -> [UInt8] { value.encodedModelBytes() }
 
     /// `box` as a box of `V`s, when it is one (an identity check, not a dynamic cast).
-    @inline(__always)
+    @inlinable
     static func of(_ box: PendingBox) -> ValueBox<V>? {
         ObjectIdentifier(type(of: box)) == ObjectIdentifier(ValueBox<V>.self) ? unsafeDowncast(box, to: ValueBox<V>.self) : nil
     }
@@ -32,6 +38,7 @@ final class ValueBox<V: ModelEncodable>: PendingBox {
 /// cost an allocation per key, a seeded SipHash per lookup and a regrowth per batch; here
 /// a key is copied once into the arena, hashed with a cheap multiply-mix, and the table
 /// keeps its capacity from batch to batch.
+@usableFromInline
 struct PendingChanges {
     struct Entry {
         var hash: UInt64
@@ -42,7 +49,7 @@ struct PendingChanges {
     private var arena: [UInt8] = []
     private var entries: [Entry] = []
     /// The new value of each entry.
-    private(set) var values: [PendingValue] = []
+    @usableFromInline private(set) var values: [PendingValue] = []
     /// Entry index + 1 per slot; 0 is empty. Kept at most half full.
     private var slots: [Int32]
     private var mask: Int
@@ -63,11 +70,13 @@ struct PendingChanges {
     var isEmpty: Bool { entries.isEmpty }
 
     /// The index of `key`'s entry, if it has one.
+    @usableFromInline
     func find(_ key: UnsafeRawBufferPointer) -> Int? {
         let hash = Self.hash(key, seed: seed)
         return locate(key, hash: hash).entry
     }
 
+    @usableFromInline
     mutating func replace(_ index: Int, with value: PendingValue) {
         values[index] = value
     }
@@ -80,6 +89,7 @@ struct PendingChanges {
     }
 
     /// Records `value` as the new value of `key`.
+    @usableFromInline
     mutating func set(_ key: UnsafeRawBufferPointer, _ value: PendingValue) {
         let hash = Self.hash(key, seed: seed)
         let (entry, slot) = locate(key, hash: hash)
