@@ -22,25 +22,56 @@ extension ProjectionHost {
                 RebuildWriter(index: index, model: ModelWriter(database: fresh.database, capacity: Self.rebuildChunk * 2))
             }
             var next: Position = 1
+            var events = try readChunk(from: next, target: target, for: chosen)
             repeat {
-                let events = next <= target ? try store.read(from: next, limit: min(Self.rebuildChunk, Int(target - next + 1))).map(ProjectedEvent.init) : []
                 let isLast = events.last.map { $0.position >= target } ?? true
                 try applyConcurrently(events, writers)
-                try views.write { transaction in
-                    for writer in writers { try writer.model.write(into: transaction, order: writer.order) }
-                    if isLast { try swap(fresh, checkpoint: target, in: transaction) }
+                next = (events.last?.position ?? target) + 1
+                // Writing is one thread's work: the next chunk is read and decoded on
+                // another thread meanwhile.
+                let upcoming = Upcoming()
+                let reading = DispatchGroup()
+                if next <= target {
+                    DispatchQueue.global().async(group: reading) { [self, next] in
+                        upcoming.events = Result { try readChunk(from: next, target: target, for: chosen) }
+                    }
                 }
+                let written = Result {
+                    try views.write { transaction in
+                        for writer in writers { try writer.model.write(into: transaction, order: writer.order) }
+                        if isLast { try swap(fresh, checkpoint: target, in: transaction) }
+                    }
+                }
+                reading.wait()
+                try written.get()
                 for writer in writers {
                     writer.model.clear()
                     writer.order = nil
                 }
-                next = (events.last?.position ?? target) + 1
                 progress?(min(next - 1, target), target)
+                events = try upcoming.events?.get() ?? []
             } while next <= target
             finishSwap(fresh, checkpoint: target)
         }
         logger.info("read models rebuilt", metadata: ["projections": "\(chosen.map { projections[$0].name })", "position": "\(until.map { min($0, store.head) } ?? store.head)"])
         waiters.advance { reached($0, $1) }
+    }
+
+    /// The next chunk of a rebuild, read while the current one is written.
+    private final class Upcoming: @unchecked Sendable {
+        var events: Result<[ProjectedEvent], any Error>?
+    }
+
+    /// Up to a chunk of events from `from` on (none past `target`), each prepared by the
+    /// first of the projections that reads it (a domain projection decodes it there, once
+    /// for all of them: see `Projection.prepare`).
+    private func readChunk(from: Position, target: Position, for chosen: [Int]) throws -> [ProjectedEvent] {
+        guard from <= target else { return [] }
+        let events = try store.read(from: from, limit: min(Self.rebuildChunk, Int(target - from + 1))).map(ProjectedEvent.init)
+        for event in events {
+            if let reader = chosen.first(where: { projections[$0].handles(event.type) }) { projections[reader].prepare(event) }
+        }
+        return events
     }
 
     /// One projection's part of a rebuild: its writer, kept from chunk to chunk (with the
