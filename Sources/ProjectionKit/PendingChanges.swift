@@ -50,8 +50,9 @@ struct PendingChanges {
     private var entries: [Entry] = []
     /// The new value of each entry.
     @usableFromInline private(set) var values: [PendingValue] = []
-    /// Entry index + 1 per slot; 0 is empty. Kept at most half full.
-    private var slots: [Int32]
+    /// Per slot: the upper half of the key's hash, then entry index + 1; 0 is empty. Kept
+    /// at most half full. The hash half rejects other keys without touching their entry.
+    private var slots: [UInt64]
     private var mask: Int
     /// Per table, so that keys chosen by clients cannot be lined up into one probe chain.
     private let seed = UInt64.random(in: .min ... .max)
@@ -101,7 +102,7 @@ struct PendingChanges {
         arena.append(contentsOf: key)
         entries.append(Entry(hash: hash, start: start, count: key.count))
         values.append(value)
-        slots[slot] = Int32(entries.count)
+        slots[slot] = Self.slot(hash: hash, entry: entries.count - 1)
         if entries.count * 2 > slots.count { grow() }
     }
 
@@ -111,13 +112,17 @@ struct PendingChanges {
             entries.withUnsafeBufferPointer { entries in
                 arena.withUnsafeBytes { arena in
                     var slot = Int(truncatingIfNeeded: hash) & mask
+                    let tag = hash & 0xFFFF_FFFF_0000_0000
                     while true {
-                        let found = Int(slots[slot])
+                        let found = slots[slot]
                         if found == 0 { return (nil, slot) }
-                        let entry = entries[found - 1]
-                        if entry.hash == hash, entry.count == key.count,
-                           entry.count == 0 || memcmp(arena.baseAddress! + entry.start, key.baseAddress!, entry.count) == 0 {
-                            return (found - 1, slot)
+                        if found & 0xFFFF_FFFF_0000_0000 == tag {
+                            let index = Int(truncatingIfNeeded: found & 0xFFFF_FFFF) - 1
+                            let entry = entries[index]
+                            if entry.count == key.count,
+                               entry.count == 0 || memcmp(arena.baseAddress! + entry.start, key.baseAddress!, entry.count) == 0 {
+                                return (index, slot)
+                            }
                         }
                         slot = (slot + 1) & mask
                     }
@@ -126,14 +131,19 @@ struct PendingChanges {
         }
     }
 
+    @inline(__always)
+    private static func slot(hash: UInt64, entry index: Int) -> UInt64 {
+        hash & 0xFFFF_FFFF_0000_0000 | UInt64(index + 1)
+    }
+
     private mutating func grow() {
         let size = slots.count * 2
-        var grown = [Int32](repeating: 0, count: size)
+        var grown = [UInt64](repeating: 0, count: size)
         let newMask = size - 1
         for (index, entry) in entries.enumerated() {
             var slot = Int(truncatingIfNeeded: entry.hash) & newMask
             while grown[slot] != 0 { slot = (slot + 1) & newMask }
-            grown[slot] = Int32(index + 1)
+            grown[slot] = Self.slot(hash: entry.hash, entry: index)
         }
         slots = grown
         mask = newMask
@@ -157,14 +167,29 @@ struct PendingChanges {
     }
 
     /// Entry indices in LMDB's default key order: memcmp, then the shorter key first.
+    /// Sorted by the first 16 bytes of each key, held in the array being sorted, so most
+    /// comparisons are two integer compares; equal prefixes fall back to the whole keys.
     func sortedIndices() -> [Int32] {
-        var order = (0..<Int32(entries.count)).map { $0 }
-        entries.withUnsafeBufferPointer { entries in
+        struct Item {
+            var high: UInt64
+            var low: UInt64
+            var index: Int32
+        }
+        return entries.withUnsafeBufferPointer { entries in
             arena.withUnsafeBytes { arena in
                 let base = arena.baseAddress
-                order.withUnsafeMutableBufferPointer { order in
-                    order.sort { a, b in
-                        let x = entries[Int(a)], y = entries[Int(b)]
+                var items = [Item]()
+                items.reserveCapacity(entries.count)
+                for (index, entry) in entries.enumerated() {
+                    var prefix: (UInt64, UInt64) = (0, 0)
+                    withUnsafeMutableBytes(of: &prefix) { $0.copyMemory(from: UnsafeRawBufferPointer(start: base! + entry.start, count: min(entry.count, 16))) }
+                    items.append(Item(high: UInt64(bigEndian: prefix.0), low: UInt64(bigEndian: prefix.1), index: Int32(index)))
+                }
+                items.withUnsafeMutableBufferPointer { items in
+                    items.sort { a, b in
+                        if a.high != b.high { return a.high < b.high }
+                        if a.low != b.low { return a.low < b.low }
+                        let x = entries[Int(a.index)], y = entries[Int(b.index)]
                         let common = min(x.count, y.count)
                         if common > 0 {
                             let result = memcmp(base! + x.start, base! + y.start, common)
@@ -173,9 +198,9 @@ struct PendingChanges {
                         return x.count < y.count
                     }
                 }
+                return items.map(\.index)
             }
         }
-        return order
     }
 
     /// A fast, seeded 64-bit hash of a short byte string (keys are a few dozen bytes).

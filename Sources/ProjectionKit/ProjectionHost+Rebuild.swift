@@ -22,7 +22,7 @@ extension ProjectionHost {
                 RebuildWriter(index: index, model: ModelWriter(database: fresh.database, capacity: Self.rebuildChunk * 2))
             }
             var next: Position = 1
-            var events = try readChunk(from: next, target: target, for: chosen)
+            var events = try readChunk(from: next, target: target, for: chosen, inHalves: true)
             repeat {
                 let isLast = events.last.map { $0.position >= target } ?? true
                 try applyConcurrently(events, writers)
@@ -32,7 +32,7 @@ extension ProjectionHost {
                 let upcoming = Upcoming()
                 let reading = DispatchGroup()
                 if next <= target {
-                    DispatchQueue.global().async(group: reading) { [self, next] in
+                    Self.readingQueue.async(group: reading) { [self, next] in
                         upcoming.events = Result { try readChunk(from: next, target: target, for: chosen) }
                     }
                 }
@@ -57,6 +57,10 @@ extension ProjectionHost {
         waiters.advance { reached($0, $1) }
     }
 
+    /// Where a rebuild reads its next chunk: a queue of its own, so that it gets a thread
+    /// of its own rather than one of the workers that apply the projections.
+    private static let readingQueue = DispatchQueue(label: "tribelog.rebuild.reading")
+
     /// The next chunk of a rebuild, read while the current one is written.
     private final class Upcoming: @unchecked Sendable {
         var events: Result<[ProjectedEvent], any Error>?
@@ -65,13 +69,22 @@ extension ProjectionHost {
     /// Up to a chunk of events from `from` on (none past `target`), each prepared by the
     /// first of the projections that reads it (a domain projection decodes it there, once
     /// for all of them: see `Projection.prepare`).
-    private func readChunk(from: Position, target: Position, for chosen: [Int]) throws -> [ProjectedEvent] {
+    private func readChunk(from: Position, target: Position, for chosen: [Int], inHalves: Bool = false) throws -> [ProjectedEvent] {
         guard from <= target else { return [] }
-        let events = try store.read(from: from, limit: min(Self.rebuildChunk, Int(target - from + 1))).map(ProjectedEvent.init)
-        for event in events {
-            if let reader = chosen.first(where: { projections[$0].handles(event.type) }) { projections[reader].prepare(event) }
+        let count = min(Self.rebuildChunk, Int(target - from + 1))
+        // The first chunk is read in two halves at once: nothing else runs meanwhile.
+        let parts = inHalves && count >= 1_024 ? [(from, count / 2), (from + Position(count / 2), count - count / 2)] : [(from, count)]
+        let read = parts.map { _ in Upcoming() }
+        DispatchQueue.concurrentPerform(iterations: parts.count) { part in
+            read[part].events = Result {
+                let events = try store.read(from: parts[part].0, limit: parts[part].1).map(ProjectedEvent.init)
+                for event in events {
+                    if let reader = chosen.first(where: { projections[$0].handles(event.type) }) { projections[reader].prepare(event) }
+                }
+                return events
+            }
         }
-        return events
+        return try read.flatMap { try $0.events?.get() ?? [] }
     }
 
     /// One projection's part of a rebuild: its writer, kept from chunk to chunk (with the
