@@ -30,6 +30,8 @@ public final class ModelWriter {
     // value type in the projections' module: unspecialised, they looked up the box
     // type's metadata at run time on every call.
     @usableFromInline var pending: PendingChanges
+    /// The pending changes laid out for writing, once `prepareWrite()` ran.
+    private var prepared: SortedChanges?
     /// Past this many pending keys the batch is written early, bounding memory in follow
     /// batches (rebuild chunks are bounded by their event count instead).
     private let flushThreshold: Int
@@ -160,43 +162,42 @@ public final class ModelWriter {
     func flush() throws {
         guard let target else { throw ProjectionError("a model writer was flushed outside of a write transaction") }
         try write(into: target)
-        pending.removeAll()
+        clear()
     }
 
     /// Writes every pending change in key order into `transaction`, keeping them pending:
     /// the views store may run a write again (after growing the map), so they are dropped
-    /// with `clear()` once it committed. `order` is `sortedOrder()` when computed earlier.
-    func write(into transaction: ViewWriteTransaction, order: [Int32]? = nil) throws {
+    /// with `clear()` once it committed. Uses what `prepareWrite()` laid out, if it ran.
+    func write(into transaction: ViewWriteTransaction) throws {
         guard !pending.isEmpty else { return }
-        let order = order ?? pending.sortedIndices()
+        let sorted = prepared ?? pending.sortedChanges()
         // An empty database takes the sorted keys as a bulk load.
         let append = try transaction.reader.count(database) == 0
-        for index in order {
-            let index = Int(index)
-            try pending.withKey(index) { key in
-                switch pending.values[index] {
-                case .bytes(let value):
-                    try value.withUnsafeBytes { try transaction.put(database, key, $0, append: append) }
-                case .value(let box):
-                    try box.encoded().withUnsafeBytes { try transaction.put(database, key, $0, append: append) }
-                case .deleted:
-                    if !append { try transaction.delete(database, key) }
+        try sorted.bytes.withUnsafeBytes { bytes in
+            for record in sorted.records {
+                let key = UnsafeRawBufferPointer(rebasing: bytes[record.start..<(record.start + Int(record.keyCount))])
+                if record.valueCount >= 0 {
+                    let valueStart = record.start + Int(record.keyCount)
+                    let value = UnsafeRawBufferPointer(rebasing: bytes[valueStart..<(valueStart + Int(record.valueCount))])
+                    try transaction.put(database, key, value, append: append)
+                } else if !append {
+                    try transaction.delete(database, key)
                 }
             }
         }
     }
 
-    /// Encodes the values kept decoded and returns the pending changes in key order, for
-    /// `write(into:order:)`: neither needs a transaction, so a rebuild does both on the
+    /// Encodes the values kept decoded and lays the pending changes out in key order for
+    /// `write(into:)`: neither needs a transaction, so a rebuild does both on the
     /// projection's own thread.
-    func prepareWrite() -> [Int32] {
-        pending.encodeValues()
-        return pending.sortedIndices()
+    func prepareWrite() {
+        prepared = pending.sortedChanges()
     }
 
     /// Forgets the pending changes (after they were committed).
     func clear() {
         pending.removeAll()
+        prepared = nil
     }
 }
 

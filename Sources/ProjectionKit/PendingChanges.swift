@@ -33,6 +33,20 @@ final class ValueBox<V: ModelEncodable>: PendingBox {
     }
 }
 
+/// Pending changes in key order, ready to be written (see `PendingChanges.sortedChanges`).
+struct SortedChanges {
+    struct Record {
+        /// Where the key starts in `bytes`; its value follows it.
+        var start: Int
+        var keyCount: Int32
+        /// -1 for a deletion.
+        var valueCount: Int32
+    }
+
+    var bytes: [UInt8] = []
+    var records: [Record] = []
+}
+
 /// The changes of one `ModelWriter` batch: key → new value (or deletion), with the keys
 /// in one byte arena and an open-addressing index over them. A `Dictionary` of arrays
 /// cost an allocation per key, a seeded SipHash per lookup and a regrowth per batch; here
@@ -80,13 +94,6 @@ struct PendingChanges {
     @usableFromInline
     mutating func replace(_ index: Int, with value: PendingValue) {
         values[index] = value
-    }
-
-    /// Encodes every value kept decoded, so that the batch can be written as bytes.
-    mutating func encodeValues() {
-        for index in values.indices {
-            if case .value(let box) = values[index] { values[index] = .bytes(box.encoded()) }
-        }
     }
 
     /// Records `value` as the new value of `key`.
@@ -201,6 +208,34 @@ struct PendingChanges {
                 return items.map(\.index)
             }
         }
+    }
+
+    /// The changes in key order, laid out one after the other in one buffer: writing them
+    /// is then a sequential walk instead of a random one through the table.
+    func sortedChanges() -> SortedChanges {
+        var sorted = SortedChanges()
+        sorted.records.reserveCapacity(entries.count)
+        sorted.bytes.reserveCapacity(arena.count * 2)
+        for index in sortedIndices() {
+            let index = Int(index)
+            let start = sorted.bytes.count
+            let keyCount = entries[index].count
+            withKey(index) { sorted.bytes.append(contentsOf: $0) }
+            var valueCount = -1
+            switch values[index] {
+            case .bytes(let value):
+                sorted.bytes.append(contentsOf: value)
+                valueCount = value.count
+            case .value(let box):
+                let value = box.encoded()
+                sorted.bytes.append(contentsOf: value)
+                valueCount = value.count
+            case .deleted:
+                break
+            }
+            sorted.records.append(SortedChanges.Record(start: start, keyCount: Int32(keyCount), valueCount: Int32(valueCount)))
+        }
+        return sorted
     }
 
     /// A fast, seeded 64-bit hash of a short byte string (keys are a few dozen bytes).

@@ -38,16 +38,14 @@ extension ProjectionHost {
                 }
                 let written = Result {
                     try views.write { transaction in
-                        for writer in writers { try writer.model.write(into: transaction, order: writer.order) }
+                        for writer in writers { try writer.model.write(into: transaction) }
                         if isLast { try swap(fresh, checkpoint: target, in: transaction) }
                     }
                 }
                 reading.wait()
                 try written.get()
-                for writer in writers {
-                    writer.model.clear()
-                    writer.order = nil
-                }
+                // Dropped by each projection's thread when it starts on the next chunk.
+                for writer in writers { writer.committed = true }
                 progress?(min(next - 1, target), target)
                 events = try upcoming.events?.get() ?? []
             } while next <= target
@@ -92,7 +90,8 @@ extension ProjectionHost {
     private final class RebuildWriter: @unchecked Sendable {
         let index: Int
         let model: ModelWriter
-        var order: [Int32]?
+        /// Its pending changes are committed: to be dropped before the next chunk.
+        var committed = false
         var failure: (any Error)?
         /// How long the last chunk took, to start the slowest projections first.
         var duration: Duration = .zero
@@ -106,22 +105,26 @@ extension ProjectionHost {
     /// Applies a chunk to every projection, each on a thread of its own (as many run at
     /// once as there are cores). LMDB's write transaction belongs to one thread, so each
     /// projection reads what earlier chunks committed from a read-only snapshot of its own
-    /// and keeps its changes pending (sorted, ready to write) for the chunk's transaction.
+    /// and keeps its changes pending (laid out in key order, ready to write) for the
+    /// chunk's transaction, after dropping those of the chunk before.
     /// Projections are independent, so the result is the one a sequential apply gives.
     private func applyConcurrently(_ events: [ProjectedEvent], _ writers: [RebuildWriter]) throws {
-        guard !events.isEmpty else { return }
         // Slowest first: the last one started then ends about when the others do.
         let order = writers.sorted { $0.duration > $1.duration }
         DispatchQueue.concurrentPerform(iterations: order.count) { turn in
             let writer = order[turn]
             let start = ContinuousClock.now
+            if writer.committed {
+                writer.model.clear()
+                writer.committed = false
+            }
             do {
                 try views.read { snapshot in
                     writer.model.attach(snapshot: snapshot)
                     defer { writer.model.detach() }
                     try apply(events, after: 0, projection: writer.index, to: writer.model)
                 }
-                writer.order = writer.model.prepareWrite()
+                writer.model.prepareWrite()
             } catch {
                 writer.failure = error
             }
