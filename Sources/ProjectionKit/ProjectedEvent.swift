@@ -16,8 +16,18 @@ public final class ProjectedEvent: Sendable {
         var value: Any?
     }
 
+    /// Which of the host's projections read the event (bit i: `projections[i]`), when the
+    /// host worked it out once for all of them; nil: ask each projection.
+    let readers: UInt64?
+
     public init(_ recorded: RecordedEvent) {
         self.recorded = recorded
+        self.readers = nil
+    }
+
+    init(_ recorded: RecordedEvent, readers: UInt64) {
+        self.recorded = recorded
+        self.readers = readers
     }
 
     public var position: Position { recorded.position }

@@ -75,11 +75,24 @@ extension ProjectionHost {
         let read = parts.map { _ in Upcoming() }
         DispatchQueue.concurrentPerform(iterations: parts.count) { part in
             read[part].events = Result {
-                let events = try store.read(from: parts[part].0, limit: parts[part].1).map(ProjectedEvent.init)
-                for event in events {
-                    if let reader = chosen.first(where: { projections[$0].handles(event.type) }) { projections[reader].prepare(event) }
+                // Which projections read each type is worked out once per type, not per
+                // event and projection.
+                var readersOfType: [String: UInt64] = [:]
+                return try store.read(from: parts[part].0, limit: parts[part].1).map { recorded in
+                    guard projections.count <= 64 else {
+                        let event = ProjectedEvent(recorded)
+                        if let reader = chosen.first(where: { projections[$0].handles(recorded.type) }) { projections[reader].prepare(event) }
+                        return event
+                    }
+                    let readers = readersOfType[recorded.type] ?? {
+                        let found = chosen.reduce(UInt64(0)) { projections[$1].handles(recorded.type) ? $0 | 1 << $1 : $0 }
+                        readersOfType[recorded.type] = found
+                        return found
+                    }()
+                    let event = ProjectedEvent(recorded, readers: readers)
+                    if readers != 0 { projections[readers.trailingZeroBitCount].prepare(event) }
+                    return event
                 }
-                return events
             }
         }
         return try read.flatMap { try $0.events?.get() ?? [] }
@@ -133,9 +146,11 @@ extension ProjectionHost {
         if let failure = writers.lazy.compactMap(\.failure).first { throw failure }
     }
 
-    /// Events per rebuild transaction: large enough that fsyncs do not matter, small
-    /// enough that a chunk of decoded events stays a few tens of MB.
-    static var rebuildChunk: Int { 32_768 }
+    /// Events per rebuild transaction: large enough that fsyncs do not matter and that a
+    /// key changed all through the log is written rarely (the first chunk is a bulk load),
+    /// small enough that a chunk of decoded events and its pending changes stay well under
+    /// a hundred MB.
+    static var rebuildChunk: Int { 65_536 }
 
     private func indices(of names: [String]?) throws -> [Int] {
         guard let names else { return Array(projections.indices) }
