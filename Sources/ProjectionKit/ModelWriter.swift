@@ -173,13 +173,13 @@ public final class ModelWriter {
         let sorted = prepared ?? pending.sortedChanges()
         // An empty database takes the sorted keys as a bulk load.
         let append = try transaction.reader.count(database) == 0
-        try sorted.bytes.withUnsafeBytes { bytes in
-            for record in sorted.records {
-                let key = UnsafeRawBufferPointer(rebasing: bytes[record.start..<(record.start + Int(record.keyCount))])
-                if record.valueCount >= 0 {
-                    let valueStart = record.start + Int(record.keyCount)
-                    let value = UnsafeRawBufferPointer(rebasing: bytes[valueStart..<(valueStart + Int(record.valueCount))])
-                    try transaction.put(database, key, value, append: append)
+        try sorted.keys.withUnsafeBytes { keys in
+            var start = 0
+            for (end, value) in zip(sorted.ends, sorted.values) {
+                let key = UnsafeRawBufferPointer(rebasing: keys[start..<end])
+                start = end
+                if let value {
+                    try value.withUnsafeBytes { try transaction.put(database, key, $0, append: append) }
                 } else if !append {
                     try transaction.delete(database, key)
                 }

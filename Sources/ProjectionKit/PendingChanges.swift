@@ -35,16 +35,12 @@ final class ValueBox<V: ModelEncodable>: PendingBox {
 
 /// Pending changes in key order, ready to be written (see `PendingChanges.sortedChanges`).
 struct SortedChanges {
-    struct Record {
-        /// Where the key starts in `bytes`; its value follows it.
-        var start: Int
-        var keyCount: Int32
-        /// -1 for a deletion.
-        var valueCount: Int32
-    }
-
-    var bytes: [UInt8] = []
-    var records: [Record] = []
+    /// The keys, one after the other.
+    var keys: [UInt8] = []
+    /// Where each key ends in `keys`.
+    var ends: [Int] = []
+    /// Each key's new value; nil for a deletion.
+    var values: [[UInt8]?] = []
 }
 
 /// The changes of one `ModelWriter` batch: key → new value (or deletion), with the keys
@@ -71,7 +67,9 @@ struct PendingChanges {
     /// Per table, so that keys chosen by clients cannot be lined up into one probe chain.
     private let seed = UInt64.random(in: .min ... .max)
 
-    init(capacity: Int = 1 << 12) {
+    /// Sized for `capacity` keys before it grows: small for a follow batch (often a few
+    /// events), a chunk's worth for a rebuild.
+    init(capacity: Int = 64) {
         var size = 16
         while size < capacity * 2 { size <<= 1 }
         slots = Array(repeating: 0, count: size)
@@ -210,30 +208,23 @@ struct PendingChanges {
         }
     }
 
-    /// The changes in key order, laid out one after the other in one buffer: writing them
-    /// is then a sequential walk instead of a random one through the table.
+    /// The changes in key order, keys laid out one after the other in one buffer and
+    /// values encoded: writing them is then a sequential walk instead of a random one
+    /// through the table.
     func sortedChanges() -> SortedChanges {
         var sorted = SortedChanges()
-        sorted.records.reserveCapacity(entries.count)
-        sorted.bytes.reserveCapacity(arena.count * 2)
+        sorted.keys.reserveCapacity(arena.count)
+        sorted.ends.reserveCapacity(entries.count)
+        sorted.values.reserveCapacity(entries.count)
         for index in sortedIndices() {
             let index = Int(index)
-            let start = sorted.bytes.count
-            let keyCount = entries[index].count
-            withKey(index) { sorted.bytes.append(contentsOf: $0) }
-            var valueCount = -1
+            withKey(index) { sorted.keys.append(contentsOf: $0) }
+            sorted.ends.append(sorted.keys.count)
             switch values[index] {
-            case .bytes(let value):
-                sorted.bytes.append(contentsOf: value)
-                valueCount = value.count
-            case .value(let box):
-                let value = box.encoded()
-                sorted.bytes.append(contentsOf: value)
-                valueCount = value.count
-            case .deleted:
-                break
+            case .bytes(let value): sorted.values.append(value)
+            case .value(let box): sorted.values.append(box.encoded())
+            case .deleted: sorted.values.append(nil)
             }
-            sorted.records.append(SortedChanges.Record(start: start, keyCount: Int32(keyCount), valueCount: Int32(valueCount)))
         }
         return sorted
     }
