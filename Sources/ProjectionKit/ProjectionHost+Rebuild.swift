@@ -19,7 +19,7 @@ extension ProjectionHost {
             let fresh = try prepareFreshDatabases(chosen)
             defer { state.withLock { slots in for index in chosen { slots[index].rebuilding = false } } }
             let writers = fresh.map { index, fresh in
-                RebuildWriter(index: index, model: ModelWriter(database: fresh.database, capacity: Self.rebuildChunk * 2))
+                RebuildWriter(index: index, model: ModelWriter(database: fresh.database, capacity: Self.rebuildChunk))
             }
             var next: Position = 1
             var events = try readChunk(from: next, target: target, for: chosen, inHalves: true)
