@@ -15,6 +15,10 @@ import EventLog
 /// committed (`attach(snapshot:)`), and the host writes its changes into the chunk's
 /// write transaction afterwards (`write(into:)`). One thread uses a writer at a time.
 /// A model value a `ModelWriter` can keep decoded during a batch (see `putValue`).
+///
+/// Reads within a batch get the value itself and reads in later batches get it decoded
+/// from its bytes, so decoding the bytes must give the value back exactly (a lossy
+/// encoding would make a rebuilt model, with its larger batches, differ from a followed one).
 public protocol ModelEncodable {
     /// The bytes stored for the value; the same value always gives the same bytes.
     func encodedModelBytes() -> [UInt8]

@@ -9,7 +9,9 @@ extension ProjectionHost {
     /// or the new model, whole. Until then the old models stay as they were. `progress` is
     /// called after each chunk with (position, target).
     ///
-    /// Reads the log once for all of them. Follow steps wait meanwhile.
+    /// Reads the log once for all of them, a chunk at a time: the projections apply a
+    /// chunk each on a thread of its own, then one transaction writes all their changes
+    /// while the next chunk is read and decoded. Follow steps wait meanwhile.
     public func rebuild(_ names: [String]? = nil, until: Position? = nil,
                         progress: ((Position, Position) -> Void)? = nil) throws {
         let chosen = try indices(of: names)
