@@ -72,7 +72,7 @@ public final class ModelWriter {
     }
 
     public func get(_ key: ModelKey) throws -> [UInt8]? {
-        try key.bytes.withUnsafeBytes { raw in
+        try key.withUnsafeBytes { raw in
             if let index = pending.find(raw) {
                 switch pending.values[index] {
                 case .bytes(let bytes): return bytes
@@ -85,18 +85,18 @@ public final class ModelWriter {
     }
 
     public func put(_ key: ModelKey, _ value: [UInt8]) {
-        key.bytes.withUnsafeBytes { pending.set($0, .bytes(value)) }
+        key.withUnsafeBytes { pending.set($0, .bytes(value)) }
     }
 
     public func delete(_ key: ModelKey) {
-        key.bytes.withUnsafeBytes { pending.set($0, .deleted) }
+        key.withUnsafeBytes { pending.set($0, .deleted) }
     }
 
     /// The value under `key` as a `V`: the value itself when it was put as one in this
     /// batch, otherwise the stored bytes given to `decode`.
     @inlinable
     public func value<V: ModelEncodable>(_ key: ModelKey, decode: (UnsafeRawBufferPointer) throws -> V) throws -> V? {
-        try key.bytes.withUnsafeBytes { raw in
+        try key.withUnsafeBytes { raw in
             if let index = pending.find(raw) { return try value(pending.values[index], decode) }
             return try source().withValue(database, raw, decode)
         }
@@ -107,7 +107,7 @@ public final class ModelWriter {
     /// decoding.
     @inlinable
     public func putValue<V: ModelEncodable>(_ key: ModelKey, _ value: V) {
-        key.bytes.withUnsafeBytes { raw in
+        key.withUnsafeBytes { raw in
             if let index = pending.find(raw), case .value(let box) = pending.values[index], let same = ValueBox<V>.of(box) {
                 same.value = value
             } else {
@@ -121,7 +121,7 @@ public final class ModelWriter {
     @inlinable
     public func modifyValue<V: ModelEncodable>(_ key: ModelKey, decode: (UnsafeRawBufferPointer) throws -> V, default initial: () -> V,
                                                _ change: (inout V) throws -> Void) throws {
-        try key.bytes.withUnsafeBytes { raw in
+        try key.withUnsafeBytes { raw in
             if let index = pending.find(raw) {
                 if case .value(let box) = pending.values[index], let same = ValueBox<V>.of(box) {
                     try change(&same.value)
@@ -211,7 +211,7 @@ public struct ModelReader {
     let database: ViewDatabase
 
     public func get(_ key: ModelKey) throws -> [UInt8]? {
-        try transaction.get(database, key.bytes)
+        try key.withUnsafeBytes { try transaction.get(database, $0) }
     }
 
     /// Entries under `prefix` in key order (or reverse), from `start` on (inclusive), until
