@@ -84,6 +84,17 @@ public final class ModelWriter {
         }
     }
 
+    /// Whether `key` has a value, without copying it out.
+    public func contains(_ key: ModelKey) throws -> Bool {
+        try key.withUnsafeBytes { raw in
+            if let index = pending.find(raw) {
+                if case .deleted = pending.values[index] { return false }
+                return true
+            }
+            return try source().withValue(database, raw) { _ in true } ?? false
+        }
+    }
+
     public func put(_ key: ModelKey, _ value: [UInt8]) {
         key.withUnsafeBytes { pending.set($0, .bytes(value)) }
     }
