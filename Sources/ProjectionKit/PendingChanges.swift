@@ -172,12 +172,14 @@ struct PendingChanges {
     }
 
     /// Entry indices in LMDB's default key order: memcmp, then the shorter key first.
-    /// Sorted by the first 16 bytes of each key, held in the array being sorted, so most
-    /// comparisons are two integer compares; equal prefixes fall back to the whole keys.
+    /// Sorted by the first 24 bytes of each key (most keys are shorter), held in the array
+    /// being sorted, so most comparisons are integer compares; equal prefixes fall back to
+    /// the whole keys.
     func sortedIndices() -> [Int32] {
         struct Item {
-            var high: UInt64
-            var low: UInt64
+            var first: UInt64
+            var second: UInt64
+            var third: UInt64
             var index: Int32
         }
         return entries.withUnsafeBufferPointer { entries in
@@ -186,14 +188,16 @@ struct PendingChanges {
                 var items = [Item]()
                 items.reserveCapacity(entries.count)
                 for (index, entry) in entries.enumerated() {
-                    var prefix: (UInt64, UInt64) = (0, 0)
-                    withUnsafeMutableBytes(of: &prefix) { $0.copyMemory(from: UnsafeRawBufferPointer(start: base! + entry.start, count: min(entry.count, 16))) }
-                    items.append(Item(high: UInt64(bigEndian: prefix.0), low: UInt64(bigEndian: prefix.1), index: Int32(index)))
+                    var prefix: (UInt64, UInt64, UInt64) = (0, 0, 0)
+                    withUnsafeMutableBytes(of: &prefix) { $0.copyMemory(from: UnsafeRawBufferPointer(start: base! + entry.start, count: min(entry.count, 24))) }
+                    items.append(Item(first: UInt64(bigEndian: prefix.0), second: UInt64(bigEndian: prefix.1),
+                                      third: UInt64(bigEndian: prefix.2), index: Int32(index)))
                 }
                 items.withUnsafeMutableBufferPointer { items in
                     items.sort { a, b in
-                        if a.high != b.high { return a.high < b.high }
-                        if a.low != b.low { return a.low < b.low }
+                        if a.first != b.first { return a.first < b.first }
+                        if a.second != b.second { return a.second < b.second }
+                        if a.third != b.third { return a.third < b.third }
                         let x = entries[Int(a.index)], y = entries[Int(b.index)]
                         let common = min(x.count, y.count)
                         if common > 0 {
