@@ -9,11 +9,21 @@ import Synchronization
 /// threads that meet an event together may both decode it (either result is the same).
 public final class ProjectedEvent: Sendable {
     public let recorded: RecordedEvent
-    private let cache = Mutex(Decoded())
+    @usableFromInline let cache = Mutex(Decoded())
 
-    /// Type-erased decoding; `decoded` hands it out only to the type that made it.
-    private struct Decoded: @unchecked Sendable {
-        var value: Any?
+    /// The decoding, boxed with its type: `decoded` hands it out only to that type.
+    @usableFromInline
+    struct Decoded: @unchecked Sendable {
+        @usableFromInline var box: AnyObject?
+
+        @usableFromInline init(box: AnyObject? = nil) { self.box = box }
+    }
+
+    @usableFromInline
+    final class Box<T> {
+        @usableFromInline let value: T
+
+        @usableFromInline init(_ value: T) { self.value = value }
     }
 
     /// Which of the host's projections read the event (bit i: `projections[i]`), when the
@@ -34,11 +44,15 @@ public final class ProjectedEvent: Sendable {
     public var type: String { recorded.type }
 
     /// The event decoded by `decode`, which runs once per event and result type (at most
-    /// once per thread when threads race).
+    /// once per thread when threads race). Inlinable, so that each projection module gets
+    /// it specialised: the box's type is then known without a look-up at run time.
+    @inlinable
     public func decoded<T>(_ decode: (RecordedEvent) throws -> T) rethrows -> T {
-        if let done = cache.withLock({ $0 }).value as? T { return done }
+        if let box = cache.withLock({ $0 }).box, ObjectIdentifier(Swift.type(of: box)) == ObjectIdentifier(Box<T>.self) {
+            return unsafeDowncast(box, to: Box<T>.self).value
+        }
         let value = try decode(recorded)
-        let decoded = Decoded(value: value)
+        let decoded = Decoded(box: Box(value))
         cache.withLock { $0 = decoded }
         return value
     }
