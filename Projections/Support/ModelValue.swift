@@ -7,7 +7,7 @@ import TribeDomain
 /// JSON nor Codable's overhead is welcome here. Fields added later go at the end and are
 /// read only when bytes remain, so a model layout can grow without a rebuild; any other
 /// change bumps the projection's version.
-public protocol ModelValue {
+public protocol ModelValue: ModelEncodable {
     func encode(into writer: inout ByteWriter)
     static func decode(from reader: inout ByteReader) throws(RecordDecodingError) -> Self
 }
@@ -19,32 +19,37 @@ extension ModelValue {
         return writer.bytes
     }
 
+    public func encodedModelBytes() -> [UInt8] { modelBytes }
+
     public static func decode(modelBytes bytes: [UInt8], key: ModelKey) throws -> Self {
+        try bytes.withUnsafeBytes { try decode(stored: $0) }
+    }
+
+    /// Decodes a stored value in place (in the memory map or a pending change).
+    public static func decode(stored raw: UnsafeRawBufferPointer) throws -> Self {
         do {
-            return try bytes.withUnsafeBytes { raw throws(RecordDecodingError) in
-                var reader = ByteReader(raw)
-                return try decode(from: &reader)
-            }
+            var reader = ByteReader(raw)
+            return try decode(from: &reader)
         } catch {
             throw ProjectionError("a stored read-model value (\(Self.self)) does not decode: \(error); rebuild the read models with `tribelog rebuild`")
         }
     }
 }
 
+/// Values are kept decoded in the writer while a batch runs (see `ModelWriter.putValue`):
+/// a key changed by many events of a batch is decoded and encoded once, not per event.
 extension ModelWriter {
     public func get<V: ModelValue>(_ key: ModelKey, as type: V.Type = V.self) throws -> V? {
-        try get(key).map { try V.decode(modelBytes: $0, key: key) }
+        try value(key, decode: V.decode(stored:))
     }
 
     public func put<V: ModelValue>(_ key: ModelKey, _ value: V) {
-        put(key, value.modelBytes)
+        putValue(key, value)
     }
 
     /// Reads, changes and writes back one value (starting from `initial` when absent).
     public func update<V: ModelValue>(_ key: ModelKey, default initial: @autoclosure () -> V, _ change: (inout V) throws -> Void) throws {
-        var value = try get(key, as: V.self) ?? initial()
-        try change(&value)
-        put(key, value)
+        try modifyValue(key, decode: V.decode(stored:), default: initial, change)
     }
 }
 
@@ -88,6 +93,10 @@ extension Identifier: ModelValue {
         do { return try Identifier(raw) } catch { throw .malformed("identifier", "\"\(raw)\" is not a valid \(Kind.name) id") }
     }
 }
+
+extension Array: ModelEncodable where Element: ModelValue {}
+extension Set: ModelEncodable where Element: ModelValue & Comparable {}
+extension Optional: ModelEncodable where Wrapped: ModelValue {}
 
 extension Array: ModelValue where Element: ModelValue {
     public func encode(into writer: inout ByteWriter) {

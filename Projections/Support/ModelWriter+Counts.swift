@@ -9,7 +9,7 @@ extension ModelWriter {
     }
 
     func isMarked(_ key: ModelKey) throws -> Bool {
-        try get(key) != nil
+        try contains(key)
     }
 
     /// Adds `delta` to the counter at `key` and returns the new count; a count of zero is

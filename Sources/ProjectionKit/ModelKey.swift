@@ -4,36 +4,82 @@
 ///
 /// Strings must not contain NUL; the domain's ids and names never do (EventLog refuses
 /// NUL in names, and ids are checked by the domain).
+///
+/// A key of up to 64 bytes (nearly all of them) is held inline, so building one allocates
+/// nothing: projections build a key for every read and write of a rebuild.
 public struct ModelKey: Sendable, Hashable {
-    public private(set) var bytes: [UInt8]
+    private typealias Inline = (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64)
+    private static let inlineCapacity = MemoryLayout<Inline>.size
+
+    private var inline: Inline = (0, 0, 0, 0, 0, 0, 0, 0)
+    private var inlineCount = 0
+    /// The whole key once it outgrew the inline bytes.
+    private var spilled: [UInt8]?
 
     /// A key (or key prefix) starting with the name of a key space, such as "feed".
     public init(_ space: String) {
-        bytes = []
-        bytes.reserveCapacity(48)
         append(space)
     }
 
-    public func with(_ part: String) -> ModelKey {
+    /// The key's bytes (a copy: `withUnsafeBytes` reads them in place).
+    public var bytes: [UInt8] { withUnsafeBytes { Array($0) } }
+
+    /// Lets `body` read the key's bytes in place.
+    @inlinable
+    public func withUnsafeBytes<T>(_ body: (UnsafeRawBufferPointer) throws -> T) rethrows -> T {
+        try withBytes(body)
+    }
+
+    @usableFromInline
+    func withBytes<T>(_ body: (UnsafeRawBufferPointer) throws -> T) rethrows -> T {
+        if let spilled { return try spilled.withUnsafeBytes(body) }
+        return try Swift.withUnsafeBytes(of: inline) { try body(UnsafeRawBufferPointer(rebasing: $0.prefix(inlineCount))) }
+    }
+
+    // Consuming: in a chain such as `ModelKey("member").with(a).with(b)` each step takes
+    // over the key of the one before and appends in place.
+
+    public consuming func with(_ part: String) -> ModelKey {
         var key = self
         key.append(part)
         return key
     }
 
-    public func with(_ number: UInt64) -> ModelKey {
+    public consuming func with(_ number: UInt64) -> ModelKey {
         var key = self
-        withUnsafeBytes(of: number.bigEndian) { key.bytes.append(contentsOf: $0) }
+        Swift.withUnsafeBytes(of: number.bigEndian) { key.append($0) }
         return key
     }
 
     /// Numbers that should sort newest first (e.g. positions in a feed) are stored inverted.
-    public func with(descending number: UInt64) -> ModelKey {
+    public consuming func with(descending number: UInt64) -> ModelKey {
         with(UInt64.max - number)
     }
 
     private mutating func append(_ part: String) {
-        bytes.append(contentsOf: part.utf8)
-        bytes.append(0)
+        var part = part
+        part.withUTF8 { append(UnsafeRawBufferPointer($0)) }
+        Swift.withUnsafeBytes(of: UInt8(0)) { append($0) }
+    }
+
+    private mutating func append(_ part: UnsafeRawBufferPointer) {
+        guard !part.isEmpty else { return }
+        if spilled == nil, inlineCount + part.count <= Self.inlineCapacity {
+            let offset = inlineCount
+            Swift.withUnsafeMutableBytes(of: &inline) { $0.baseAddress!.advanced(by: offset).copyMemory(from: part.baseAddress!, byteCount: part.count) }
+            inlineCount += part.count
+            return
+        }
+        if spilled == nil { spilled = bytes }
+        spilled!.append(contentsOf: part)
+    }
+
+    public static func == (lhs: ModelKey, rhs: ModelKey) -> Bool {
+        lhs.withUnsafeBytes { l in rhs.withUnsafeBytes { r in l.elementsEqual(r) } }
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        withUnsafeBytes { hasher.combine(bytes: $0) }
     }
 
     /// Reads the big-endian number at `offset` of a stored key.

@@ -8,71 +8,211 @@ import EventLog
 ///
 /// Only point reads are offered while applying: a model that needs a list keeps it under
 /// one key (see `ModelValues`), which is what makes the in-memory batching correct.
+///
+/// Following the log, a writer lives in the batch's write transaction and reads what the
+/// batch has not changed from it. Rebuilding, a writer lives across chunks and is applied
+/// on a thread of its own: it reads from a read-only snapshot of what earlier chunks
+/// committed (`attach(snapshot:)`), and the host writes its changes into the chunk's
+/// write transaction afterwards (`write(into:)`). One thread uses a writer at a time.
+/// A model value a `ModelWriter` can keep decoded during a batch (see `putValue`).
+///
+/// Reads within a batch get the value itself and reads in later batches get it decoded
+/// from its bytes, so decoding the bytes must give the value back exactly (a lossy
+/// encoding would make a rebuilt model, with its larger batches, differ from a followed one).
+public protocol ModelEncodable {
+    /// The bytes stored for the value; the same value always gives the same bytes.
+    func encodedModelBytes() -> [UInt8]
+}
+
 public final class ModelWriter {
-    private let transaction: ViewWriteTransaction
-    private let database: ViewDatabase
-    /// nil marks a deleted key.
-    private var pending: [PendingKey: [UInt8]?] = [:]
-    /// Past this many pending keys the batch is written early, bounding memory in rebuilds.
+    @usableFromInline let database: ViewDatabase
+    /// Where reads that miss the pending changes go; nil between uses.
+    private var reader: ViewReadTransaction?
+    /// The transaction an early flush writes into; nil while reading from a snapshot.
+    private var target: ViewWriteTransaction?
+    // The typed-value methods below are inlinable so that they are specialised for each
+    // value type in the projections' module: unspecialised, they looked up the box
+    // type's metadata at run time on every call.
+    @usableFromInline var pending: PendingChanges
+    /// The pending changes laid out for writing, once `prepareWrite()` ran.
+    private var prepared: SortedChanges?
+    /// Past this many pending keys the batch is written early, bounding memory in follow
+    /// batches (rebuild chunks are bounded by their event count instead).
     private let flushThreshold: Int
 
     init(transaction: ViewWriteTransaction, database: ViewDatabase, flushThreshold: Int = 1 << 20) {
-        self.transaction = transaction
         self.database = database
         self.flushThreshold = flushThreshold
+        self.pending = PendingChanges()
+        attach(transaction)
+    }
+
+    /// A writer not yet attached to a transaction, sized for `capacity` changed keys.
+    init(database: ViewDatabase, capacity: Int, flushThreshold: Int = 1 << 20) {
+        self.database = database
+        self.flushThreshold = flushThreshold
+        self.pending = PendingChanges(capacity: capacity)
+    }
+
+    /// Reads misses from, and flushes early into, `transaction`.
+    func attach(_ transaction: ViewWriteTransaction) {
+        reader = transaction.reader
+        target = transaction
+    }
+
+    /// Reads misses from `snapshot`; changes stay pending until `write(into:)`.
+    func attach(snapshot: ViewReadTransaction) {
+        reader = snapshot
+        target = nil
+    }
+
+    func detach() {
+        reader = nil
+        target = nil
     }
 
     public func get(_ key: ModelKey) throws -> [UInt8]? {
-        if let pending = pending[PendingKey(key.bytes)] { return pending }
-        return try transaction.get(database, key.bytes)
+        try key.withUnsafeBytes { raw in
+            if let index = pending.find(raw) {
+                switch pending.values[index] {
+                case .bytes(let bytes): return bytes
+                case .value(let box): return box.encoded()
+                case .deleted: return nil
+                }
+            }
+            return try source().get(database, raw)
+        }
+    }
+
+    /// Whether `key` has a value, without copying it out.
+    public func contains(_ key: ModelKey) throws -> Bool {
+        try key.withUnsafeBytes { raw in
+            if let index = pending.find(raw) {
+                if case .deleted = pending.values[index] { return false }
+                return true
+            }
+            return try source().withValue(database, raw) { _ in true } ?? false
+        }
     }
 
     public func put(_ key: ModelKey, _ value: [UInt8]) {
-        pending[PendingKey(key.bytes)] = .some(value)
+        key.withUnsafeBytes { pending.set($0, .bytes(value)) }
     }
 
     public func delete(_ key: ModelKey) {
-        pending[PendingKey(key.bytes)] = .some(nil)
+        key.withUnsafeBytes { pending.set($0, .deleted) }
     }
 
-    /// Writes early when the batch has grown large.
-    func flushIfLarge() throws {
-        if pending.count >= flushThreshold { try flush() }
+    /// The value under `key` as a `V`: the value itself when it was put as one in this
+    /// batch, otherwise the stored bytes given to `decode`.
+    @inlinable
+    public func value<V: ModelEncodable>(_ key: ModelKey, decode: (UnsafeRawBufferPointer) throws -> V) throws -> V? {
+        try key.withUnsafeBytes { raw in
+            if let index = pending.find(raw) { return try value(pending.values[index], decode) }
+            return try source().withValue(database, raw, decode)
+        }
     }
 
-    /// Writes every pending change in key order.
-    func flush() throws {
-        guard !pending.isEmpty else { return }
-        let keys = pending.keys.sorted()
-        // An empty database takes the sorted keys as a bulk load.
-        let append = try transaction.reader.count(database) == 0
-        for key in keys {
-            switch pending[key]! {
-            case .some(let value): try transaction.put(database, key.bytes, value, append: append)
-            case .none: if !append { try transaction.delete(database, key.bytes) }
+    /// Puts `value` under `key` as it is: it is encoded once when the batch is written,
+    /// however often the batch changes it, and reads of the same type get it back without
+    /// decoding.
+    @inlinable
+    public func putValue<V: ModelEncodable>(_ key: ModelKey, _ value: V) {
+        key.withUnsafeBytes { raw in
+            if let index = pending.find(raw), case .value(let box) = pending.values[index], let same = ValueBox<V>.of(box) {
+                same.value = value
+            } else {
+                pending.set(raw, .value(ValueBox(value)))
             }
         }
-        pending.removeAll(keepingCapacity: true)
-    }
-}
-
-/// A pending key, hashed and ordered as whole byte strings: hashing an array byte by byte
-/// and comparing it element by element showed up in rebuild profiles.
-struct PendingKey: Hashable, Comparable {
-    let bytes: [UInt8]
-
-    init(_ bytes: [UInt8]) { self.bytes = bytes }
-
-    func hash(into hasher: inout Hasher) {
-        bytes.withUnsafeBytes { hasher.combine(bytes: $0) }
     }
 
-    /// LMDB's default key order: memcmp, then the shorter key first.
-    static func < (lhs: PendingKey, rhs: PendingKey) -> Bool {
-        let common = min(lhs.bytes.count, rhs.bytes.count)
-        guard common > 0 else { return lhs.bytes.count < rhs.bytes.count }
-        let order = lhs.bytes.withUnsafeBytes { l in rhs.bytes.withUnsafeBytes { r in memcmp(l.baseAddress!, r.baseAddress!, common) } }
-        return order != 0 ? order < 0 : lhs.bytes.count < rhs.bytes.count
+    /// Changes the value under `key` (`initial()` when there is none) in place: a value
+    /// already pending is changed where it lies, so its arrays and sets are not copied.
+    @inlinable
+    public func modifyValue<V: ModelEncodable>(_ key: ModelKey, decode: (UnsafeRawBufferPointer) throws -> V, default initial: () -> V,
+                                               _ change: (inout V) throws -> Void) throws {
+        try key.withUnsafeBytes { raw in
+            if let index = pending.find(raw) {
+                if case .value(let box) = pending.values[index], let same = ValueBox<V>.of(box) {
+                    try change(&same.value)
+                    return
+                }
+                var current = try value(pending.values[index], decode) ?? initial()
+                try change(&current)
+                pending.replace(index, with: .value(ValueBox(current)))
+            } else {
+                var current = try source().withValue(database, raw, decode) ?? initial()
+                try change(&current)
+                pending.set(raw, .value(ValueBox(current)))
+            }
+        }
+    }
+
+    @inlinable
+    func value<V: ModelEncodable>(_ pending: PendingValue, _ decode: (UnsafeRawBufferPointer) throws -> V) throws -> V? {
+        switch pending {
+        case .value(let box):
+            if let same = ValueBox<V>.of(box) { return same.value }
+            return try box.encoded().withUnsafeBytes(decode)
+        case .bytes(let bytes): return try bytes.withUnsafeBytes(decode)
+        case .deleted: return nil
+        }
+    }
+
+    @usableFromInline
+    func source() throws -> ViewReadTransaction {
+        guard let reader else { throw ProjectionError("a model writer was read outside of a batch") }
+        return reader
+    }
+
+    var pendingCount: Int { pending.count }
+
+    /// Writes early when the batch has grown large (only when attached to a write transaction).
+    func flushIfLarge() throws {
+        if target != nil, pending.count >= flushThreshold { try flush() }
+    }
+
+    /// Writes every pending change in key order into the attached write transaction.
+    func flush() throws {
+        guard let target else { throw ProjectionError("a model writer was flushed outside of a write transaction") }
+        try write(into: target)
+        clear()
+    }
+
+    /// Writes every pending change in key order into `transaction`, keeping them pending:
+    /// the views store may run a write again (after growing the map), so they are dropped
+    /// with `clear()` once it committed. Uses what `prepareWrite()` laid out, if it ran.
+    func write(into transaction: ViewWriteTransaction) throws {
+        guard !pending.isEmpty else { return }
+        let sorted = prepared ?? pending.sortedChanges()
+        // An empty database takes the sorted keys as a bulk load.
+        let append = try transaction.reader.count(database) == 0
+        try sorted.keys.withUnsafeBytes { keys in
+            var start = 0
+            for (end, value) in zip(sorted.ends, sorted.values) {
+                let key = UnsafeRawBufferPointer(rebasing: keys[start..<end])
+                start = end
+                if let value {
+                    try value.withUnsafeBytes { try transaction.put(database, key, $0, append: append) }
+                } else if !append {
+                    try transaction.delete(database, key)
+                }
+            }
+        }
+    }
+
+    /// Encodes the values kept decoded and lays the pending changes out in key order for
+    /// `write(into:)`: neither needs a transaction, so a rebuild does both on the
+    /// projection's own thread.
+    func prepareWrite() {
+        prepared = pending.sortedChanges()
+    }
+
+    /// Forgets the pending changes (after they were committed).
+    func clear() {
+        pending.removeAll()
+        prepared = nil
     }
 }
 
@@ -82,7 +222,7 @@ public struct ModelReader {
     let database: ViewDatabase
 
     public func get(_ key: ModelKey) throws -> [UInt8]? {
-        try transaction.get(database, key.bytes)
+        try key.withUnsafeBytes { try transaction.get(database, $0) }
     }
 
     /// Entries under `prefix` in key order (or reverse), from `start` on (inclusive), until

@@ -18,9 +18,16 @@ public protocol Projection: Sendable {
     /// Folds one event into the model. `event.decoded` shares one decoding of the event
     /// among the projections of a batch.
     func apply(_ event: ProjectedEvent, to model: ModelWriter) throws
+    /// Does, ahead of `apply`, the work on an event that needs no model, such as decoding
+    /// it into `event.decoded`: a rebuild prepares the next chunk on another thread while
+    /// it writes the current one. Errors are left for `apply` to report. Does nothing by
+    /// default.
+    func prepare(_ event: ProjectedEvent)
 }
 
 extension Projection {
+    public func prepare(_ event: ProjectedEvent) {}
+
     func handles(_ type: String) -> Bool {
         eventTypes?.contains(type) ?? true
     }

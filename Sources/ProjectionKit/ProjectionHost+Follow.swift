@@ -71,7 +71,7 @@ extension ProjectionHost {
     /// the batch grows large.
     func apply(_ events: [ProjectedEvent], after checkpoint: Position, projection index: Int, to model: ModelWriter) throws {
         let projection = projections[index]
-        for event in events where event.position > checkpoint && projection.handles(event.type) {
+        for event in events where event.position > checkpoint && (event.readers.map { $0 & 1 << index != 0 } ?? projection.handles(event.type)) {
             do {
                 try projection.apply(event, to: model)
             } catch {

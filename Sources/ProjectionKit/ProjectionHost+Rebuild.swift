@@ -1,3 +1,4 @@
+import Dispatch
 import EventLog
 import Logging
 
@@ -8,7 +9,9 @@ extension ProjectionHost {
     /// or the new model, whole. Until then the old models stay as they were. `progress` is
     /// called after each chunk with (position, target).
     ///
-    /// Reads the log once for all of them. Follow steps wait meanwhile.
+    /// Reads the log once for all of them, a chunk at a time: the projections apply a
+    /// chunk each on a thread of its own, then one transaction writes all their changes
+    /// while the next chunk is read and decoded. Follow steps wait meanwhile.
     public func rebuild(_ names: [String]? = nil, until: Position? = nil,
                         progress: ((Position, Position) -> Void)? = nil) throws {
         let chosen = try indices(of: names)
@@ -17,20 +20,36 @@ extension ProjectionHost {
             let target = min(until ?? .max, store.head)
             let fresh = try prepareFreshDatabases(chosen)
             defer { state.withLock { slots in for index in chosen { slots[index].rebuilding = false } } }
+            let writers = fresh.map { index, fresh in
+                RebuildWriter(index: index, model: ModelWriter(database: fresh.database, capacity: Self.rebuildChunk))
+            }
             var next: Position = 1
+            var events = try readChunk(from: next, target: target, for: chosen, inHalves: true)
             repeat {
-                let events = next <= target ? try store.read(from: next, limit: min(Self.rebuildChunk, Int(target - next + 1))).map(ProjectedEvent.init) : []
                 let isLast = events.last.map { $0.position >= target } ?? true
-                try views.write { transaction in
-                    for (index, database) in fresh {
-                        let model = ModelWriter(transaction: transaction, database: database.database)
-                        try apply(events, after: 0, projection: index, to: model)
-                        try model.flush()
-                    }
-                    if isLast { try swap(fresh, checkpoint: target, in: transaction) }
-                }
+                try applyConcurrently(events, writers)
                 next = (events.last?.position ?? target) + 1
+                // Writing is one thread's work: the next chunk is read and decoded on
+                // another thread meanwhile.
+                let upcoming = Upcoming()
+                let reading = DispatchGroup()
+                if next <= target {
+                    Self.readingQueue.async(group: reading) { [self, next] in
+                        upcoming.events = Result { try readChunk(from: next, target: target, for: chosen) }
+                    }
+                }
+                let written = Result {
+                    try views.write { transaction in
+                        for writer in writers { try writer.model.write(into: transaction) }
+                        if isLast { try swap(fresh, checkpoint: target, in: transaction) }
+                    }
+                }
+                reading.wait()
+                try written.get()
+                // Dropped by each projection's thread when it starts on the next chunk.
+                for writer in writers { writer.committed = true }
                 progress?(min(next - 1, target), target)
+                events = try upcoming.events?.get() ?? []
             } while next <= target
             finishSwap(fresh, checkpoint: target)
         }
@@ -38,9 +57,102 @@ extension ProjectionHost {
         waiters.advance { reached($0, $1) }
     }
 
-    /// Events per rebuild transaction: large enough that fsyncs do not matter, small
-    /// enough that a chunk of decoded events stays a few tens of MB.
-    static var rebuildChunk: Int { 32_768 }
+    /// Where a rebuild reads its next chunk: a queue of its own, so that it gets a thread
+    /// of its own rather than one of the workers that apply the projections.
+    private static let readingQueue = DispatchQueue(label: "tribelog.rebuild.reading")
+
+    /// The next chunk of a rebuild, read while the current one is written.
+    private final class Upcoming: @unchecked Sendable {
+        var events: Result<[ProjectedEvent], any Error>?
+    }
+
+    /// Up to a chunk of events from `from` on (none past `target`), each prepared by the
+    /// first of the projections that reads it (a domain projection decodes it there, once
+    /// for all of them: see `Projection.prepare`).
+    private func readChunk(from: Position, target: Position, for chosen: [Int], inHalves: Bool = false) throws -> [ProjectedEvent] {
+        guard from <= target else { return [] }
+        let count = min(Self.rebuildChunk, Int(target - from + 1))
+        // The first chunk is read in two halves at once: nothing else runs meanwhile.
+        let parts = inHalves && count >= 1_024 ? [(from, count / 2), (from + Position(count / 2), count - count / 2)] : [(from, count)]
+        let read = parts.map { _ in Upcoming() }
+        DispatchQueue.concurrentPerform(iterations: parts.count) { part in
+            read[part].events = Result {
+                // Which projections read each type is worked out once per type, not per
+                // event and projection.
+                var readersOfType: [String: UInt64] = [:]
+                return try store.read(from: parts[part].0, limit: parts[part].1).map { recorded in
+                    guard projections.count <= 64 else {
+                        let event = ProjectedEvent(recorded)
+                        if let reader = chosen.first(where: { projections[$0].handles(recorded.type) }) { projections[reader].prepare(event) }
+                        return event
+                    }
+                    let readers = readersOfType[recorded.type] ?? {
+                        let found = chosen.reduce(UInt64(0)) { projections[$1].handles(recorded.type) ? $0 | 1 << $1 : $0 }
+                        readersOfType[recorded.type] = found
+                        return found
+                    }()
+                    let event = ProjectedEvent(recorded, readers: readers)
+                    if readers != 0 { projections[readers.trailingZeroBitCount].prepare(event) }
+                    return event
+                }
+            }
+        }
+        return try read.flatMap { try $0.events?.get() ?? [] }
+    }
+
+    /// One projection's part of a rebuild: its writer, kept from chunk to chunk (with the
+    /// capacity it grew to), and what its thread left for the chunk's write.
+    private final class RebuildWriter: @unchecked Sendable {
+        let index: Int
+        let model: ModelWriter
+        /// Its pending changes are committed: to be dropped before the next chunk.
+        var committed = false
+        var failure: (any Error)?
+        /// How long the last chunk took, to start the slowest projections first.
+        var duration: Duration = .zero
+
+        init(index: Int, model: ModelWriter) {
+            self.index = index
+            self.model = model
+        }
+    }
+
+    /// Applies a chunk to every projection, each on a thread of its own (as many run at
+    /// once as there are cores). LMDB's write transaction belongs to one thread, so each
+    /// projection reads what earlier chunks committed from a read-only snapshot of its own
+    /// and keeps its changes pending (laid out in key order, ready to write) for the
+    /// chunk's transaction, after dropping those of the chunk before.
+    /// Projections are independent, so the result is the one a sequential apply gives.
+    private func applyConcurrently(_ events: [ProjectedEvent], _ writers: [RebuildWriter]) throws {
+        // Slowest first: the last one started then ends about when the others do.
+        let order = writers.sorted { $0.duration > $1.duration }
+        DispatchQueue.concurrentPerform(iterations: order.count) { turn in
+            let writer = order[turn]
+            let start = ContinuousClock.now
+            if writer.committed {
+                writer.model.clear()
+                writer.committed = false
+            }
+            do {
+                try views.read { snapshot in
+                    writer.model.attach(snapshot: snapshot)
+                    defer { writer.model.detach() }
+                    try apply(events, after: 0, projection: writer.index, to: writer.model)
+                }
+                writer.model.prepareWrite()
+            } catch {
+                writer.failure = error
+            }
+            writer.duration = ContinuousClock.now - start
+        }
+        if let failure = writers.lazy.compactMap(\.failure).first { throw failure }
+    }
+
+    /// Events per rebuild transaction: large enough that fsyncs do not matter and that a
+    /// key changed all through the log is written rarely (the first chunk is a bulk load),
+    /// small enough that a chunk of decoded events and its pending changes stay well under
+    /// a hundred MB.
+    static var rebuildChunk: Int { 65_536 }
 
     private func indices(of names: [String]?) throws -> [Int] {
         guard let names else { return Array(projections.indices) }

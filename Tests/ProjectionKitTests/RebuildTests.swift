@@ -36,6 +36,51 @@ import Testing
         #expect(host.status().first?.position == scratch.store.head)
     }
 
+    /// A rebuild applies the projections of a chunk on several threads, each reading what
+    /// earlier chunks committed from a snapshot of its own, and reads the next chunk while
+    /// it writes: over several chunks, every model must still equal the followed one.
+    @Test func concurrentRebuildOfSeveralProjectionsOverSeveralChunksEqualsFollowing() async throws {
+        let scratch = try Scratch()
+        defer { scratch.remove() }
+        let projections: [any Projection] = [
+            CountingProjection(name: "all"),
+            CountingProjection(name: "only-a", eventTypes: ["A"]),
+            CountingProjection(name: "b-and-c", eventTypes: ["B", "C"]),
+            CountingProjection(name: "also-all"),
+        ]
+        let host = try scratch.host(projections, batchSize: 1_000)
+        try host.rebuild()
+        try await scratch.append(ProjectionHost.rebuildChunk + 2_345, tags: ["t:1", "t:2", "t:3"])
+        try host.catchUp()
+        var followed: [String: [[UInt8]: [UInt8]]] = [:]
+        for projection in projections { followed[projection.name] = try Self.entries(host, projection.name) }
+        #expect(followed["all"] == followed["also-all"])
+
+        try host.rebuild()
+        for projection in projections {
+            #expect(try Self.entries(host, projection.name) == followed[projection.name], "\(projection.name)")
+        }
+        let all = try scratch.store.read(from: 1, limit: .max)
+        #expect(try CountingProjection.counts(host, name: "only-a") == CountingProjection.expected(all, types: ["A"]))
+        #expect(host.status().allSatisfy { $0.position == scratch.store.head && $0.state == .following })
+    }
+
+    @Test func aRebuildStopsAtTheFirstProjectionThatFailsAndKeepsTheOldModels() async throws {
+        let scratch = try Scratch()
+        defer { scratch.remove() }
+        try await scratch.append(300)
+        let views = try scratch.views()
+        let good = try scratch.host([CountingProjection(name: "good"), CountingProjection(name: "picky")], views: views)
+        try good.rebuild()
+        let before = try CountingProjection.counts(good, name: "picky")
+        try await scratch.append(ProjectionHost.rebuildChunk + 10)
+        let failing = try scratch.host([CountingProjection(name: "good"), CountingProjection(name: "picky", failOn: "C")], views: views)
+        #expect(throws: ApplyFailure.self) { try failing.rebuild() }
+        // Nothing was swapped in: both models are still the ones built before.
+        #expect(try CountingProjection.counts(failing, name: "picky") == before)
+        #expect(try CountingProjection.counts(failing, name: "good") == before)
+    }
+
     @Test func aNewVersionIsRebuiltOnStartAndTheOldModelIsDropped() async throws {
         let scratch = try Scratch()
         defer { scratch.remove() }

@@ -9,8 +9,9 @@ struct BenchCommand: AsyncParsableCommand {
             Appends a realistic event mix durably (batches of 1000 per call, then 64 concurrent
             single-event writers), indexes it, scans and decodes it with two tasks, and compares
             each figure with a raw C LMDB program compiled and run in the same invocation, on the
-            same disk, with the same event count, batch and value size. Needs cc and LMDB's
-            headers (Tools/setup installs them).
+            same disk, with the same event count, batch and value size. Then generates a demo
+            history (untimed) and times a full rebuild of every read model from it. Needs cc and
+            LMDB's headers (Tools/setup installs them).
 
             Example: tribelog bench --json
             """)
@@ -87,6 +88,12 @@ struct BenchCommand: AsyncParsableCommand {
                                 events: Self.singleFsyncEvents, batch: 1, valueBytes: valueBytes).appendEPS
         }
         report.singleFsyncEvents = Self.singleFsyncEvents
+
+        let rebuilt = try await step("generating a demo history and rebuilding its read models") {
+            try await Measurements.rebuild(in: scratch.appendingPathComponent("demo"))
+        }
+        report.rebuildEvents = rebuilt.events
+        report.rebuildEPS = Double(rebuilt.events) / rebuilt.seconds
         stage(nil)
 
         if json {

@@ -43,13 +43,16 @@ struct Transaction {
 
     @discardableResult
     func delete(_ dbi: MDB_dbi, key: [UInt8]) throws -> Bool {
-        try key.withUnsafeBytes { (key) throws -> Bool in
-            var k = MDB_val(mv_size: key.count, mv_data: UnsafeMutableRawPointer(mutating: key.baseAddress))
-            let rc = mdb_del(handle, dbi, &k, nil)
-            if rc == MDB_NOTFOUND { return false }
-            try check(rc, "mdb_del", path: path)
-            return true
-        }
+        try key.withUnsafeBytes { (key) throws -> Bool in try delete(dbi, key: key) }
+    }
+
+    @discardableResult
+    func delete(_ dbi: MDB_dbi, key: UnsafeRawBufferPointer) throws -> Bool {
+        var k = MDB_val(mv_size: key.count, mv_data: UnsafeMutableRawPointer(mutating: key.baseAddress))
+        let rc = mdb_del(handle, dbi, &k, nil)
+        if rc == MDB_NOTFOUND { return false }
+        try check(rc, "mdb_del", path: path)
+        return true
     }
 
     func drop(_ dbi: MDB_dbi) throws {

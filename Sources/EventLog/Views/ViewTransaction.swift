@@ -10,8 +10,19 @@ public struct ViewReadTransaction {
         try transaction.get(database.handle, key: key).map(Array.init)
     }
 
+    /// A copy of the value stored under `key`, for callers that hold the key as raw bytes.
+    public func get(_ database: ViewDatabase, _ key: UnsafeRawBufferPointer) throws -> [UInt8]? {
+        try transaction.get(database.handle, key: key).map(Array.init)
+    }
+
     /// Lets `body` read the value under `key` in place; nil when there is none.
     public func withValue<T>(_ database: ViewDatabase, _ key: [UInt8], _ body: (UnsafeRawBufferPointer) throws -> T) throws -> T? {
+        guard let value = try transaction.get(database.handle, key: key) else { return nil }
+        return try body(value)
+    }
+
+    /// `withValue` for callers that hold the key as raw bytes.
+    public func withValue<T>(_ database: ViewDatabase, _ key: UnsafeRawBufferPointer, _ body: (UnsafeRawBufferPointer) throws -> T) throws -> T? {
         guard let value = try transaction.get(database.handle, key: key) else { return nil }
         return try body(value)
     }
@@ -87,6 +98,17 @@ public struct ViewWriteTransaction {
     /// database (LMDB's MDB_APPEND: a bulk load in key order fills pages sequentially).
     public func put(_ database: ViewDatabase, _ key: [UInt8], _ value: [UInt8], append: Bool = false) throws {
         try transaction.put(database.handle, key: key, value: value, flags: append ? MDB_APPEND : 0)
+    }
+
+    /// `put` for callers that hold the key and value as raw bytes (no array per key).
+    public func put(_ database: ViewDatabase, _ key: UnsafeRawBufferPointer, _ value: UnsafeRawBufferPointer, append: Bool = false) throws {
+        try transaction.put(database.handle, key: key, value: value, flags: append ? MDB_APPEND : 0)
+    }
+
+    /// `delete` for callers that hold the key as raw bytes.
+    @discardableResult
+    public func delete(_ database: ViewDatabase, _ key: UnsafeRawBufferPointer) throws -> Bool {
+        try transaction.delete(database.handle, key: key)
     }
 
     /// Removes `key`; false when it was not there.

@@ -89,7 +89,13 @@ public enum DomainEvent: Sendable, Hashable {
         guard let bodyType = Self.bodyTypesByName[type] else {
             throw EventDecodingError("\"\(type)\" is not a domain event type this version knows: \(Self.typeNames.joined(separator: ", "))")
         }
-        self = try bodyType.init(reading: PayloadReader(type: type, payload: payload)).event
+        self = try Self.read(bodyType, PayloadReader(type: type, payload: payload))
+    }
+
+    /// Reads a body of the concrete type `bodyType` opens to: through the existential
+    /// (`bodyType.init(reading:).event`) every decoded event was boxed on the heap first.
+    private static func read<Body: EventBody>(_ bodyType: Body.Type, _ reader: PayloadReader) throws(EventDecodingError) -> DomainEvent {
+        try Body(reading: reader).event
     }
 
     /// Reads a recorded event back.

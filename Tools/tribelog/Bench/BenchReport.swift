@@ -19,6 +19,10 @@ struct BenchReport {
     var scanDecodeEPS = 0.0
     var ceilingScanEPS = 0.0
     var exportEPS = 0.0
+    /// Events of the demo history the read models were rebuilt from.
+    var rebuildEvents = 0
+    /// A full rebuild of every read model, in events of the log per second.
+    var rebuildEPS = 0.0
     var bytesPerEvent = 0.0
     var ndjsonBytesPerEvent = 0.0
     var machine = Machine.current()
@@ -34,6 +38,7 @@ struct BenchReport {
          ("append_concurrent_ratio", appendConcurrentRatio, 20, true),
          ("index_eps", indexEPS, 300_000, true),
          ("scan_decode_eps", scanDecodeEPS, 1_500_000, true),
+         ("rebuild_eps", rebuildEPS, 300_000, true),
          ("size_ratio", sizeRatio, 0.6, false)]
     }
 
@@ -58,6 +63,7 @@ struct BenchReport {
             ("index_eps", rate(indexEPS)),
             ("scan_decode_eps", rate(scanDecodeEPS)), ("ceiling_scan_eps", rate(ceilingScanEPS)),
             ("ndjson_export_eps", rate(exportEPS)),
+            ("rebuild_events", "\(rebuildEvents)"), ("rebuild_eps", rate(rebuildEPS)),
             ("bytes_per_event", fixed(bytesPerEvent, 1)), ("ndjson_bytes_per_event", fixed(ndjsonBytesPerEvent, 1)),
             ("size_ratio", fixed(sizeRatio, 3)),
         ]
@@ -99,6 +105,7 @@ struct BenchReport {
             row(["scan + decode (2 tasks)", eps(scanDecodeEPS), eps(ceilingScanEPS), fixed(scanDecodeEPS / ceilingScanEPS, 3),
                  "≥ 1.5M/s " + mark("scan_decode_eps")]),
             row(["NDJSON render", eps(exportEPS), "", "", ""]),
+            row(["rebuild read models", eps(rebuildEPS), "", "", "≥ 300k/s " + mark("rebuild_eps")]),
             row(["bytes per event", fixed(bytesPerEvent, 1) + " B", fixed(ndjsonBytesPerEvent, 1) + " B NDJSON",
                  fixed(sizeRatio, 3), "≤ 0.6× " + mark("size_ratio")]),
         ]
