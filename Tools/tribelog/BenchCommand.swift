@@ -1,6 +1,7 @@
 import ArgumentParser
 import EventLog
 import Foundation
+import TribeDomain
 
 struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -25,6 +26,8 @@ struct BenchCommand: AsyncParsableCommand {
     static let eventsPerWriter = 200
     static let warmUpEvents = 4_096
     static let singleFsyncEvents = 2_000
+    /// A quarter of the demo size: about 12 000 events written durably while followed.
+    static let lagDemo = DemoSize(tribes: 50, members: 1_250, partups: 500, seed: 2)
 
     func validate() throws {
         guard events >= 1 else { throw ValidationError("--events must be at least 1") }
@@ -94,6 +97,14 @@ struct BenchCommand: AsyncParsableCommand {
         }
         report.rebuildEvents = rebuilt.events
         report.rebuildEPS = Double(rebuilt.events) / rebuilt.seconds
+
+        let lag = try await step("following a demo history live while it is written (read-model lag)") {
+            try await ProjectionLag.measure(in: scratch.appendingPathComponent("lag"), size: Self.lagDemo,
+                                            logger: Measurements.options(automaticIndexing: true).logger)
+        }
+        report.lagSamples = lag.samples.count
+        report.lagP50Milliseconds = lag.percentile(0.5)
+        report.lagP99Milliseconds = lag.percentile(0.99)
         stage(nil)
 
         if json {

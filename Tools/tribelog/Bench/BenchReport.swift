@@ -23,6 +23,10 @@ struct BenchReport {
     var rebuildEvents = 0
     /// A full rebuild of every read model, in events of the log per second.
     var rebuildEPS = 0.0
+    /// How long after a commit every read model had applied it, while the log takes writes.
+    var lagSamples = 0
+    var lagP50Milliseconds = 0.0
+    var lagP99Milliseconds = 0.0
     var bytesPerEvent = 0.0
     var ndjsonBytesPerEvent = 0.0
     var machine = Machine.current()
@@ -39,6 +43,7 @@ struct BenchReport {
          ("index_eps", indexEPS, 300_000, true),
          ("scan_decode_eps", scanDecodeEPS, 1_500_000, true),
          ("rebuild_eps", rebuildEPS, 300_000, true),
+         ("projection_lag_p99_ms", lagP99Milliseconds, 50, false),
          ("size_ratio", sizeRatio, 0.6, false)]
     }
 
@@ -64,6 +69,8 @@ struct BenchReport {
             ("scan_decode_eps", rate(scanDecodeEPS)), ("ceiling_scan_eps", rate(ceilingScanEPS)),
             ("ndjson_export_eps", rate(exportEPS)),
             ("rebuild_events", "\(rebuildEvents)"), ("rebuild_eps", rate(rebuildEPS)),
+            ("projection_lag_samples", "\(lagSamples)"), ("projection_lag_p50_ms", fixed(lagP50Milliseconds, 2)),
+            ("projection_lag_p99_ms", fixed(lagP99Milliseconds, 2)),
             ("bytes_per_event", fixed(bytesPerEvent, 1)), ("ndjson_bytes_per_event", fixed(ndjsonBytesPerEvent, 1)),
             ("size_ratio", fixed(sizeRatio, 3)),
         ]
@@ -106,6 +113,8 @@ struct BenchReport {
                  "≥ 1.5M/s " + mark("scan_decode_eps")]),
             row(["NDJSON render", eps(exportEPS), "", "", ""]),
             row(["rebuild read models", eps(rebuildEPS), "", "", "≥ 300k/s " + mark("rebuild_eps")]),
+            row(["read-model lag p99 (p50)", fixed(lagP99Milliseconds, 1) + " ms (" + fixed(lagP50Milliseconds, 1) + ")", "", "",
+                 "≤ 50 ms " + mark("projection_lag_p99_ms")]),
             row(["bytes per event", fixed(bytesPerEvent, 1) + " B", fixed(ndjsonBytesPerEvent, 1) + " B NDJSON",
                  fixed(sizeRatio, 3), "≤ 0.6× " + mark("size_ratio")]),
         ]
