@@ -52,7 +52,23 @@ struct UpdatePartupBody: Decodable {
     var endDate: String?
 }
 struct DissolveBody: Decodable { var outcome: String; var note: String? }
-struct ReadMarkBody: Decodable { var upTo: Position }
+struct ReadMarkBody: Decodable {
+    var upTo: Position
+
+    enum CodingKeys: String, CodingKey { case upTo }
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        do {
+            upTo = try container.decode(Position.self, forKey: .upTo)
+        } catch let error as DecodingError {
+            throw error
+        } catch {
+            // Foundation reports a number that does not fit (-1, 1.5) as invalid JSON without the field: name it.
+            throw DecodingError.dataCorruptedError(forKey: .upTo, in: container, debugDescription: "a log position is a whole number from 0 up")
+        }
+    }
+}
 
 /// Every command of the domain as a REST route. The actor is always the token's subject.
 struct CommandRoutes {
@@ -92,7 +108,7 @@ struct CommandRoutes {
                            headers: [.retryAfter: "\(wait)"])
         }
         let body = try await JSON.body(RegisterBody.self, request, limit: limit)
-        let member = try body.id.map { try MemberID($0) } ?? MemberID.generate()
+        let member = try body.id.map { try Self.id(MemberID.self, $0, field: "id") } ?? MemberID.generate()
         // Without a chosen id, a retry must not register a second generated id: the key alone names the command.
         let scope = body.id == nil ? "register" : member.rawValue
         return try await execute(RegisterMember(member: member, name: body.name), actor: member, request, context,
@@ -125,7 +141,7 @@ struct CommandRoutes {
     @Sendable func createTribe(_ request: Request, context: TribelogContext) async throws -> Response {
         let actor = try context.requireActor()
         let body = try await JSON.body(CreateTribeBody.self, request, limit: limit)
-        let tribe = try body.id.map { try TribeID($0) } ?? TribeID.generate()
+        let tribe = try body.id.map { try Self.id(TribeID.self, $0, field: "id") } ?? TribeID.generate()
         let command = CreateTribe(tribe: tribe, name: body.name, privacy: try Self.tribePrivacy(body.privacy), rules: body.rules ?? "",
                                   onlyAdminsLaunch: body.onlyAdminsLaunch ?? false)
         return try await execute(command, actor: actor, request, context, created: true)
@@ -165,21 +181,24 @@ struct CommandRoutes {
         let actor = try context.requireActor()
         let tribe = try context.tribeParameter()
         let body = try await JSON.body(MemberBody.self, request, limit: limit)
-        return try await execute(InviteMember(tribe: tribe, member: try MemberID(body.member)), actor: actor, request, context, created: true)
+        let member = try Self.id(MemberID.self, body.member, field: "member")
+        return try await execute(InviteMember(tribe: tribe, member: member), actor: actor, request, context, created: true)
     }
 
     @Sendable func admit(_ request: Request, context: TribelogContext) async throws -> Response {
         let actor = try context.requireActor()
         let tribe = try context.tribeParameter()
         let body = try await JSON.body(MemberBody.self, request, limit: limit)
-        return try await execute(AdmitMember(tribe: tribe, member: try MemberID(body.member)), actor: actor, request, context, created: true)
+        let member = try Self.id(MemberID.self, body.member, field: "member")
+        return try await execute(AdmitMember(tribe: tribe, member: member), actor: actor, request, context, created: true)
     }
 
     @Sendable func reject(_ request: Request, context: TribelogContext) async throws -> Response {
         let actor = try context.requireActor()
         let tribe = try context.tribeParameter()
         let body = try await JSON.body(RejectBody.self, request, limit: limit)
-        return try await execute(RejectApplication(tribe: tribe, member: try MemberID(body.member), reason: body.reason ?? ""),
+        let member = try Self.id(MemberID.self, body.member, field: "member")
+        return try await execute(RejectApplication(tribe: tribe, member: member, reason: body.reason ?? ""),
                                  actor: actor, request, context, created: true)
     }
 
@@ -215,7 +234,7 @@ struct CommandRoutes {
         let actor = try context.requireActor()
         let tribe = try context.tribeParameter()
         let body = try await JSON.body(LaunchBody.self, request, limit: limit)
-        let partup = try body.id.map { try PartupID($0) } ?? PartupID.generate()
+        let partup = try body.id.map { try Self.id(PartupID.self, $0, field: "id") } ?? PartupID.generate()
         let command = LaunchPartup(tribe: tribe, partup: partup, title: body.title, goal: body.goal ?? "",
                                    wantedSkills: body.wantedSkills ?? [], privacy: try body.privacy.map(Self.partupPrivacy) ?? .public,
                                    endDate: try body.endDate.map { try Self.time($0, field: "endDate") })
@@ -259,7 +278,7 @@ struct CommandRoutes {
         let partup = try context.partupParameter()
         let body = try await JSON.body(DissolveBody.self, request, limit: limit)
         guard let outcome = PartupOutcome(rawValue: body.outcome) else {
-            throw APIError.invalid("outcome \"\(body.outcome)\" is not one of completed, abandoned")
+            throw APIError.invalid("the field 'outcome' is \"\(body.outcome.prefix(40))\": write one of completed, abandoned")
         }
         let tribe = try await tribe(of: partup, actor: actor)
         return try await execute(DissolvePartup(tribe: tribe, partup: partup, outcome: outcome, note: body.note ?? ""),
@@ -319,17 +338,26 @@ struct CommandRoutes {
 
     // MARK: Parsing
 
+    /// An id from a body field: 422 naming the field and what is wrong with the id.
+    static func id<Kind>(_ type: Identifier<Kind>.Type, _ raw: String, field: String) throws -> Identifier<Kind> {
+        do {
+            return try Identifier<Kind>(raw)
+        } catch {
+            throw APIError.invalid("the field '\(field)' is not a valid \(Kind.name) id: \(error.description)")
+        }
+    }
+
     static func tribePrivacy(_ text: String) throws -> TribePrivacy {
         if text == "invite-only" { return .invite }
         guard let privacy = TribePrivacy(rawValue: text) else {
-            throw APIError.invalid("privacy \"\(text)\" is not one of open, invite, closed")
+            throw APIError.invalid("the field 'privacy' is \"\(text.prefix(40))\": write one of open, invite, closed")
         }
         return privacy
     }
 
     static func partupPrivacy(_ text: String) throws -> PartupPrivacy {
         guard let privacy = PartupPrivacy(rawValue: text) else {
-            throw APIError.invalid("part-up privacy \"\(text)\" is not one of public, tribe, partners")
+            throw APIError.invalid("the field 'privacy' is \"\(text.prefix(40))\": a part-up's privacy is one of public, tribe, partners")
         }
         return privacy
     }
@@ -343,7 +371,7 @@ struct CommandRoutes {
         let day = ISO8601DateFormatter()
         day.formatOptions = [.withFullDate]
         if let date = day.date(from: text) { return Timestamp(date) }
-        throw APIError.invalid("\(field) \"\(text)\" is not an ISO 8601 time: write e.g. 2025-03-01 or 2025-03-01T12:00:00Z")
+        throw APIError.invalid("the field '\(field)' is \"\(text.prefix(40))\", not an ISO 8601 time: write e.g. 2025-03-01 or 2025-03-01T12:00:00Z")
     }
 }
 
