@@ -307,7 +307,8 @@ struct CommandRoutes {
             server.metrics.command(C.name, outcome: error is DomainError ? "refused" : "failed", duration: ContinuousClock.now - started)
             throw error
         }
-        server.metrics.command(C.name, outcome: outcome.alreadyApplied ? "replayed" : "applied", duration: ContinuousClock.now - started)
+        server.metrics.command(C.name, outcome: outcome.alreadyApplied ? "replayed" : "applied", duration: ContinuousClock.now - started,
+                               events: outcome.alreadyApplied ? nil : outcome.events.count)
         let subjects = outcome.events.first?.subjects
         let result = CommandResult(position: outcome.lastPosition ?? server.store.head, positions: outcome.positions,
                                    events: outcome.events.map(\.typeName), replayed: outcome.alreadyApplied,
