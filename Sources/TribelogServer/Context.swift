@@ -36,10 +36,18 @@ enum JSON {
     }()
 
     static func response<T: Encodable>(_ value: T, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) throws -> Response {
+        response(bytes: try bytes(value), status: status, headers: headers)
+    }
+
+    static func bytes<T: Encodable>(_ value: T) throws -> ByteBuffer {
+        ByteBuffer(bytes: try encoder.encode(value))
+    }
+
+    /// A JSON answer already encoded (e.g. a cached page).
+    static func response(bytes: ByteBuffer, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) -> Response {
         var headers = headers
         headers[.contentType] = "application/json; charset=utf-8"
-        let data = try encoder.encode(value)
-        return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
+        return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: bytes))
     }
 
     /// Decodes the request body as `T`: 413 when too large, 400 naming what to fix.

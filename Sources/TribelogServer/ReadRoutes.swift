@@ -232,13 +232,22 @@ struct ReadRoutes {
         let viewer = context.actor
         let (before, limit) = (try Self.position(request, "before"), try Self.limit(request))
         _ = try server.read(directory) { try server.fullyVisibleTribe(id, viewer: viewer, in: $0, what: "feed") }
-        let page = try server.read(FeedsModel.projection) { model in
-            // Without a viewer the model keeps every entry; anonymous readers see public part-ups only.
-            var page = try FeedsModel.tribeFeed(model, tribe: id, before: before, limit: limit, viewer: viewer)
-            if viewer == nil { page.entries.removeAll { $0.partupPrivacy != nil && $0.partupPrivacy != PartupPrivacy.public.rawValue } }
-            return page
+        let build = {
+            try JSON.bytes(try server.read(FeedsModel.projection) { model in
+                // Without a viewer the model keeps every entry; anonymous readers see public part-ups only.
+                var page = try FeedsModel.tribeFeed(model, tribe: id, before: before, limit: limit, viewer: viewer)
+                if viewer == nil { page.entries.removeAll { $0.partupPrivacy != nil && $0.partupPrivacy != PartupPrivacy.public.rawValue } }
+                return page
+            })
         }
-        return try JSON.response(page)
+        // A page is reused only while the feeds model has applied the whole log, so a cached
+        // page is never older than the head it is filed under (and than any `?after=`).
+        let head = server.store.head
+        guard await server.host.waitUntil(head, projection: FeedsModel.projection, timeout: .zero) else {
+            return JSON.response(bytes: try build())
+        }
+        let key = FeedCache.Key(tribe: id.rawValue, viewer: viewer?.rawValue, before: before, limit: limit)
+        return JSON.response(bytes: try server.feedPages.page(key, at: head, build: build))
     }
 
     /// The tribe as it was at `?at=POSITION|TIME` (now without), and its audit timeline
