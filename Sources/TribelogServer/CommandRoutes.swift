@@ -20,40 +20,6 @@ struct CommandResult: Encodable {
     var status: String?
 }
 
-// MARK: Bodies
-
-struct RegisterBody: Decodable { var id: String?; var name: String }
-struct ProfileBody: Decodable { var skills: [String]?; var regions: [String]? }
-struct CreateTribeBody: Decodable {
-    var id: String?
-    var name: String
-    var privacy: String
-    var rules: String?
-    var onlyAdminsLaunch: Bool?
-}
-struct RulesBody: Decodable { var rules: String; var onlyAdminsLaunch: Bool? }
-struct PrivacyBody: Decodable { var privacy: String }
-struct ApplyBody: Decodable { var motivation: String? }
-struct MemberBody: Decodable { var member: String }
-struct RejectBody: Decodable { var member: String; var reason: String? }
-struct LaunchBody: Decodable {
-    var id: String?
-    var title: String
-    var goal: String?
-    var wantedSkills: [String]?
-    var privacy: String?
-    var endDate: String?
-}
-struct UpdatePartupBody: Decodable {
-    var title: String?
-    var goal: String?
-    var wantedSkills: [String]?
-    var privacy: String?
-    var endDate: String?
-}
-struct DissolveBody: Decodable { var outcome: String; var note: String? }
-struct ReadMarkBody: Decodable { var upTo: Position }
-
 /// Every command of the domain as a REST route. The actor is always the token's subject.
 struct CommandRoutes {
     let server: TribelogServer
@@ -92,7 +58,7 @@ struct CommandRoutes {
                            headers: [.retryAfter: "\(wait)"])
         }
         let body = try await JSON.body(RegisterBody.self, request, limit: limit)
-        let member = try body.id.map { try MemberID($0) } ?? MemberID.generate()
+        let member = try body.id.map { try Self.id(MemberID.self, $0, field: "id") } ?? MemberID.generate()
         // Without a chosen id, a retry must not register a second generated id: the key alone names the command.
         let scope = body.id == nil ? "register" : member.rawValue
         return try await execute(RegisterMember(member: member, name: body.name), actor: member, request, context,
@@ -125,7 +91,7 @@ struct CommandRoutes {
     @Sendable func createTribe(_ request: Request, context: TribelogContext) async throws -> Response {
         let actor = try context.requireActor()
         let body = try await JSON.body(CreateTribeBody.self, request, limit: limit)
-        let tribe = try body.id.map { try TribeID($0) } ?? TribeID.generate()
+        let tribe = try body.id.map { try Self.id(TribeID.self, $0, field: "id") } ?? TribeID.generate()
         let command = CreateTribe(tribe: tribe, name: body.name, privacy: try Self.tribePrivacy(body.privacy), rules: body.rules ?? "",
                                   onlyAdminsLaunch: body.onlyAdminsLaunch ?? false)
         return try await execute(command, actor: actor, request, context, created: true)
@@ -165,21 +131,24 @@ struct CommandRoutes {
         let actor = try context.requireActor()
         let tribe = try context.tribeParameter()
         let body = try await JSON.body(MemberBody.self, request, limit: limit)
-        return try await execute(InviteMember(tribe: tribe, member: try MemberID(body.member)), actor: actor, request, context, created: true)
+        let member = try Self.id(MemberID.self, body.member, field: "member")
+        return try await execute(InviteMember(tribe: tribe, member: member), actor: actor, request, context, created: true)
     }
 
     @Sendable func admit(_ request: Request, context: TribelogContext) async throws -> Response {
         let actor = try context.requireActor()
         let tribe = try context.tribeParameter()
         let body = try await JSON.body(MemberBody.self, request, limit: limit)
-        return try await execute(AdmitMember(tribe: tribe, member: try MemberID(body.member)), actor: actor, request, context, created: true)
+        let member = try Self.id(MemberID.self, body.member, field: "member")
+        return try await execute(AdmitMember(tribe: tribe, member: member), actor: actor, request, context, created: true)
     }
 
     @Sendable func reject(_ request: Request, context: TribelogContext) async throws -> Response {
         let actor = try context.requireActor()
         let tribe = try context.tribeParameter()
         let body = try await JSON.body(RejectBody.self, request, limit: limit)
-        return try await execute(RejectApplication(tribe: tribe, member: try MemberID(body.member), reason: body.reason ?? ""),
+        let member = try Self.id(MemberID.self, body.member, field: "member")
+        return try await execute(RejectApplication(tribe: tribe, member: member, reason: body.reason ?? ""),
                                  actor: actor, request, context, created: true)
     }
 
@@ -215,7 +184,7 @@ struct CommandRoutes {
         let actor = try context.requireActor()
         let tribe = try context.tribeParameter()
         let body = try await JSON.body(LaunchBody.self, request, limit: limit)
-        let partup = try body.id.map { try PartupID($0) } ?? PartupID.generate()
+        let partup = try body.id.map { try Self.id(PartupID.self, $0, field: "id") } ?? PartupID.generate()
         let command = LaunchPartup(tribe: tribe, partup: partup, title: body.title, goal: body.goal ?? "",
                                    wantedSkills: body.wantedSkills ?? [], privacy: try body.privacy.map(Self.partupPrivacy) ?? .public,
                                    endDate: try body.endDate.map { try Self.time($0, field: "endDate") })
@@ -259,7 +228,7 @@ struct CommandRoutes {
         let partup = try context.partupParameter()
         let body = try await JSON.body(DissolveBody.self, request, limit: limit)
         guard let outcome = PartupOutcome(rawValue: body.outcome) else {
-            throw APIError.invalid("outcome \"\(body.outcome)\" is not one of completed, abandoned")
+            throw APIError.invalid("the field 'outcome' is \"\(body.outcome.prefix(40))\": write one of completed, abandoned")
         }
         let tribe = try await tribe(of: partup, actor: actor)
         return try await execute(DissolvePartup(tribe: tribe, partup: partup, outcome: outcome, note: body.note ?? ""),
@@ -288,7 +257,8 @@ struct CommandRoutes {
             server.metrics.command(C.name, outcome: error is DomainError ? "refused" : "failed", duration: ContinuousClock.now - started)
             throw error
         }
-        server.metrics.command(C.name, outcome: outcome.alreadyApplied ? "replayed" : "applied", duration: ContinuousClock.now - started)
+        server.metrics.command(C.name, outcome: outcome.alreadyApplied ? "replayed" : "applied", duration: ContinuousClock.now - started,
+                               events: outcome.alreadyApplied ? nil : outcome.events.count)
         let subjects = outcome.events.first?.subjects
         let result = CommandResult(position: outcome.lastPosition ?? server.store.head, positions: outcome.positions,
                                    events: outcome.events.map(\.typeName), replayed: outcome.alreadyApplied,
@@ -315,46 +285,5 @@ struct CommandRoutes {
         }
         guard let (record, visibility) = found, visibility != .hidden else { throw APIError.notFound("there is no part-up \(partup)") }
         return try TribeID(record.tribe)
-    }
-
-    // MARK: Parsing
-
-    static func tribePrivacy(_ text: String) throws -> TribePrivacy {
-        if text == "invite-only" { return .invite }
-        guard let privacy = TribePrivacy(rawValue: text) else {
-            throw APIError.invalid("privacy \"\(text)\" is not one of open, invite, closed")
-        }
-        return privacy
-    }
-
-    static func partupPrivacy(_ text: String) throws -> PartupPrivacy {
-        guard let privacy = PartupPrivacy(rawValue: text) else {
-            throw APIError.invalid("part-up privacy \"\(text)\" is not one of public, tribe, partners")
-        }
-        return privacy
-    }
-
-    /// An ISO 8601 time (`2025-03-01T12:00:00Z`, fractional seconds allowed) or a day (`2025-03-01`, its start in UTC).
-    static func time(_ text: String, field: String) throws -> Timestamp {
-        if let date = ISO8601DateFormatter().date(from: text) { return Timestamp(date) }
-        let fractional = ISO8601DateFormatter()
-        fractional.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        if let date = fractional.date(from: text) { return Timestamp(date) }
-        let day = ISO8601DateFormatter()
-        day.formatOptions = [.withFullDate]
-        if let date = day.date(from: text) { return Timestamp(date) }
-        throw APIError.invalid("\(field) \"\(text)\" is not an ISO 8601 time: write e.g. 2025-03-01 or 2025-03-01T12:00:00Z")
-    }
-}
-
-extension JSON {
-    /// Like `body`, but an empty body is nil rather than 400.
-    static func optionalBody<T: Decodable>(_ type: T.Type, _ request: Request, limit: Int) async throws -> T? {
-        if request.headers[.contentLength] == "0" { return nil }
-        do {
-            return try await body(type, request, limit: limit)
-        } catch let error as APIError where error.message.hasPrefix("the request has no body") {
-            return nil
-        }
     }
 }

@@ -6,107 +6,6 @@ import ProjectionKit
 import TribeDomain
 import TribeProjections
 
-// MARK: What reads answer
-
-struct TribeView: Encodable {
-    var id: String
-    var name: String
-    var privacy: String
-    var rules: String
-    /// "summary" (an invite-only tribe to a non-member: name, privacy and rules only) or "full".
-    var visibility: String
-    var founder: String?
-    var onlyAdminsLaunch: Bool?
-    var createdAt: String?
-    var members: UInt64?
-    var admins: UInt64?
-    var activePartups: UInt64?
-    var dissolvedPartups: UInt64?
-    /// The viewer's standing in the tribe, when signed in and having one.
-    var yourStatus: String?
-
-    init(_ record: TribeRecord, visibility: TribeVisibility, standing: MembershipRecord?) {
-        id = record.id
-        name = record.name
-        privacy = record.privacy
-        rules = record.rules
-        self.visibility = visibility == .full ? "full" : "summary"
-        yourStatus = standing?.status.rawValue
-        guard visibility == .full else { return }
-        founder = record.founder
-        onlyAdminsLaunch = record.onlyAdminsLaunch
-        createdAt = TimeText.iso(Timestamp(microseconds: record.createdAt))
-        members = record.members
-        admins = record.admins
-        activePartups = record.activePartups
-        dissolvedPartups = record.dissolvedPartups
-    }
-}
-
-struct MembershipView: Encodable {
-    var tribe: String
-    var member: String
-    var status: String
-    var since: String
-    var position: Position
-
-    init(_ record: MembershipRecord) {
-        tribe = record.tribe
-        member = record.member
-        status = record.status.rawValue
-        since = TimeText.iso(Timestamp(microseconds: record.since))
-        position = record.position
-    }
-}
-
-struct MemberView: Encodable {
-    var id: String
-    var name: String
-    var skills: [String]
-    var regions: [String]
-    var registeredAt: String
-    /// The member's tribes that the viewer may know of.
-    var tribes: [MembershipView]
-}
-
-struct PartupView: Encodable {
-    var id: String
-    var tribe: String
-    var launcher: String
-    var title: String
-    var goal: String
-    var wantedSkills: [String]
-    var privacy: String
-    var endDate: String?
-    var launchedAt: String
-    var partners: [String]
-    var supporters: [String]
-    var outcome: String?
-    var dissolvedAt: String?
-
-    init(_ record: PartupRecord) {
-        id = record.id
-        tribe = record.tribe
-        launcher = record.launcher
-        title = record.title
-        goal = record.goal
-        wantedSkills = record.wantedSkills
-        privacy = record.privacy
-        endDate = record.endDate.map { TimeText.iso(Timestamp(microseconds: $0)) }
-        launchedAt = TimeText.iso(Timestamp(microseconds: record.launchedAt))
-        partners = record.partners
-        supporters = record.supporters
-        outcome = record.outcome
-        dissolvedAt = record.dissolvedAt.map { TimeText.iso(Timestamp(microseconds: $0)) }
-    }
-}
-
-struct Page<Item: Encodable>: Encodable {
-    var items: [Item]
-    /// Pass as `cursor` for the next page; absent on the last page.
-    var next: String?
-}
-
 /// The read models over HTTP, with the privacy rules of the directory applied.
 struct ReadRoutes {
     let server: TribelogServer
@@ -232,13 +131,22 @@ struct ReadRoutes {
         let viewer = context.actor
         let (before, limit) = (try Self.position(request, "before"), try Self.limit(request))
         _ = try server.read(directory) { try server.fullyVisibleTribe(id, viewer: viewer, in: $0, what: "feed") }
-        let page = try server.read(FeedsModel.projection) { model in
-            // Without a viewer the model keeps every entry; anonymous readers see public part-ups only.
-            var page = try FeedsModel.tribeFeed(model, tribe: id, before: before, limit: limit, viewer: viewer)
-            if viewer == nil { page.entries.removeAll { $0.partupPrivacy != nil && $0.partupPrivacy != PartupPrivacy.public.rawValue } }
-            return page
+        let build = {
+            try JSON.bytes(try server.read(FeedsModel.projection) { model in
+                // Without a viewer the model keeps every entry; anonymous readers see public part-ups only.
+                var page = try FeedsModel.tribeFeed(model, tribe: id, before: before, limit: limit, viewer: viewer)
+                if viewer == nil { page.entries.removeAll { $0.partupPrivacy != nil && $0.partupPrivacy != PartupPrivacy.public.rawValue } }
+                return page
+            })
         }
-        return try JSON.response(page)
+        // A page is reused only while the feeds model has applied the whole log, so a cached
+        // page is never older than the head it is filed under (and than any `?after=`).
+        let head = server.store.head
+        guard await server.host.waitUntil(head, projection: FeedsModel.projection, timeout: .zero) else {
+            return JSON.response(bytes: try build())
+        }
+        let key = FeedCache.Key(tribe: id.rawValue, viewer: viewer?.rawValue, before: before, limit: limit)
+        return JSON.response(bytes: try server.feedPages.page(key, at: head, build: build))
     }
 
     /// The tribe as it was at `?at=POSITION|TIME` (now without), and its audit timeline
@@ -364,59 +272,6 @@ struct ReadRoutes {
         }
         let found = try server.read("matching") { try MatchingModel.candidates($0, partup: id, limit: limit) } ?? []
         return try JSON.response(["items": found])
-    }
-
-    // MARK: Collaboration
-
-    /// The co-partner graph of one tribe (`?tribe=`), or of every tribe the viewer may see
-    /// inside, as JSON, CSV (`source,target,weight`) or GraphML.
-    @Sendable func collaboration(_ request: Request, context: TribelogContext) async throws -> Response {
-        let viewer = try context.requireActor()
-        try await server.waitForAfter(request, projection: directory)
-        try await server.waitForAfter(request, projection: "collaboration")
-        let format = request.uri.queryParameters.get("format") ?? "json"
-        guard ["json", "csv", "graphml"].contains(format) else {
-            throw APIError.badRequest("format=\(format) is not one of json, csv, graphml")
-        }
-        let tribe = try request.uri.queryParameters.get("tribe").map { raw -> TribeID in
-            guard let id = try? TribeID(raw) else { throw APIError.notFound("there is no tribe \(raw)") }
-            return id
-        }
-        let tribes: [TribeID] = try server.read(directory) { model in
-            if let tribe {
-                _ = try server.fullyVisibleTribe(tribe, viewer: viewer, in: model, what: "collaborations")
-                return [tribe]
-            }
-            return try DirectoryModel.allTribes(model).filter { try DirectoryModel.visibility(of: $0, to: viewer, in: model) == .full }
-                .map { try TribeID($0.id) }
-        }
-        let edges = try server.read("collaboration") { model in
-            var weights: [Pair: Int] = [:]
-            for tribe in tribes {
-                for edge in try CollaborationModel.edges(model, tribe: tribe) {
-                    weights[Pair(source: edge.source, target: edge.target), default: 0] += edge.weight
-                }
-            }
-            return weights.map { CollaborationEdge(source: $0.key.source, target: $0.key.target, weight: $0.value) }
-                .sorted { $0.source != $1.source ? $0.source < $1.source : $0.target < $1.target }
-        }
-        switch format {
-        case "csv":
-            return Self.text(CollaborationModel.csv(edges), type: "text/csv; charset=utf-8")
-        case "graphml":
-            return Self.text(CollaborationModel.graphML(edges), type: "application/graphml+xml; charset=utf-8")
-        default:
-            struct Graph: Encodable {
-                var tribe: String?
-                var edges: [CollaborationEdge]
-            }
-            return try JSON.response(Graph(tribe: tribe?.rawValue, edges: edges))
-        }
-    }
-
-    private struct Pair: Hashable {
-        var source: String
-        var target: String
     }
 
     // MARK: Query parameters

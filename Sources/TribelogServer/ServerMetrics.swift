@@ -30,20 +30,42 @@ public final class ServerMetrics: Sendable {
         ).record(duration)
     }
 
-    /// One executed command: how long deciding and the durable append took.
-    func command(_ name: String, outcome: String, duration: Duration) {
+    /// Events one command appends: most append one or two; a batch larger than this is a surprise worth seeing.
+    static let eventBuckets: [Double] = [0, 1, 2, 3, 5, 8, 13, 21]
+
+    /// One executed command: how long deciding and the durable append took, and (when it
+    /// appended) how many events it wrote in its one append.
+    func command(_ name: String, outcome: String, duration: Duration, events: Int? = nil) {
         registry.makeDurationHistogram(
             descriptor: MetricNameDescriptor(namespace: "tribelog", subsystem: "command", metricName: "append_duration",
                                              unitName: "seconds", helpText: "Time to decide and durably append a command, by command and outcome"),
             labels: [("command", name), ("outcome", outcome)], buckets: Self.buckets
         ).record(duration)
+        guard let events else { return }
+        registry.makeValueHistogram(
+            descriptor: MetricNameDescriptor(namespace: "tribelog", subsystem: "command", metricName: "append_batch",
+                                             unitName: "events", helpText: "Events one command appended, by command"),
+            labels: [("command", name)], buckets: Self.eventBuckets
+        ).record(Double(events))
     }
 
-    /// The text exposition, with the log head and each projection's position and lag read now.
-    func render(head: Position, projections: [ProjectionStatus]) -> [UInt8] {
+    /// The text exposition, with the log head, the writer's group commits and each
+    /// projection's position and lag read now.
+    func render(head: Position, writer: WriterStatistics, projections: [ProjectionStatus]) -> [UInt8] {
         registry.makeGauge(descriptor: MetricNameDescriptor(namespace: "tribelog", subsystem: "log", metricName: "head",
                                                             unitName: "position", helpText: "Last committed log position"))
             .set(Double(head))
+        // Gauges set from the writer's own running totals (it counts; the registry only shows them).
+        registry.makeGauge(descriptor: MetricNameDescriptor(namespace: "tribelog", subsystem: "log", metricName: "commits",
+                                                            unitName: "total", helpText: "Write transactions the log committed since it opened (one fsync each when durable)"))
+            .set(Double(writer.commits))
+        registry.makeGauge(descriptor: MetricNameDescriptor(namespace: "tribelog", subsystem: "log", metricName: "append_requests",
+                                                            unitName: "total", helpText: "Append requests those commits carried"))
+            .set(Double(writer.requests))
+        // Above 1 when group commit shares one transaction (and fsync) among concurrent appends.
+        registry.makeGauge(descriptor: MetricNameDescriptor(namespace: "tribelog", subsystem: "log", metricName: "requests_per_commit",
+                                                            unitName: "ratio", helpText: "Append requests per committed transaction since the log opened"))
+            .set(writer.commits == 0 ? 0 : Double(writer.requests) / Double(writer.commits))
         for status in projections {
             let labels = [("projection", status.name)]
             registry.makeGauge(descriptor: MetricNameDescriptor(namespace: "tribelog", subsystem: "projection", metricName: "position",

@@ -19,6 +19,7 @@ public final class TribelogServer: Sendable {
     public let tokens: TokenAuthority
     public let metrics: ServerMetrics
     let registrations: RateLimiter
+    let feedPages = FeedCache()
     var logger: Logger { settings.logger }
 
     /// Opens (creating if new) the data folder, its read models and the signing secret.

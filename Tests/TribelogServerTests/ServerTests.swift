@@ -115,11 +115,16 @@ struct ServerTests {
             try await api.command(.post, "/tribes", as: "ann", #"{"id":"club","name":"Club","privacy":"invite","rules":"be kind"}"#)
             try await api.command(.post, "/tribes/vault/partups", as: "ann", #"{"id":"heist","title":"Heist"}"#)
             let last = try await api.command(.post, "/tribes/club/partups", as: "ann", #"{"id":"party","title":"Party"}"#).position
-            for path in ["/tribes/vault", "/tribes/vault/members", "/tribes/vault/partups", "/partups/heist", "/tribes/vault/events"] {
+            for path in ["/tribes/vault", "/tribes/vault/members", "/tribes/vault/partups", "/tribes/vault/feed", "/tribes/vault/history",
+                         "/tribes/vault/dashboard", "/tribes/vault/events", "/partups/heist", "/partups/heist/candidates"] {
                 let answer = try await api.get("\(path)?after=\(last)", as: "eve")
                 #expect(answer.status == .notFound, "\(path)")
             }
-            #expect(try await api.get("/partups/heist?after=\(last)").status == .notFound)
+            for path in ["/tribes/vault", "/tribes/vault/feed", "/tribes/vault/partups", "/partups/heist"] {
+                #expect(try await api.get("\(path)?after=\(last)").status == .notFound, "anonymous \(path)")
+            }
+            let collaboration = try await api.get("/collaboration?tribe=vault&after=\(last)", as: "eve")
+            #expect(collaboration.status == .notFound)
             let join = try await api.post("/partups/heist/partners", as: "eve")
             #expect(join.status == .notFound)
             let summary = try await api.get("/tribes/club?after=\(last)", as: "eve")
@@ -215,15 +220,25 @@ struct ServerTests {
         }
     }
 
-    @Test("/metrics has the route histogram, the append latency and projection positions")
+    @Test("/metrics has the route histogram, append latency and batch size, group commits, projection positions and lag")
     func metrics() async throws {
         try await TestServer.run { api in
-            try await api.register("ann")
-            _ = try await api.get("/tribes")
+            try await api.register("ann", "bob")
+            try await api.command(.post, "/tribes", as: "ann", #"{"id":"makers","name":"Makers","privacy":"open"}"#)
+            let applied = try await api.command(.post, "/tribes/makers/applications", as: "bob")
+            _ = try await api.get("/tribes?after=\(applied.position)")
             let text = try await api.get("/metrics").text
+            // Applying to an open tribe appends two events (applied, admitted) in one append.
+            #expect(text.contains(#"tribelog_command_append_batch_events_bucket{command="ApplyToTribe",le="1.0"} 0"#))
+            #expect(text.contains(#"tribelog_command_append_batch_events_bucket{command="ApplyToTribe",le="2.0"} 1"#))
+            #expect(text.contains(#"tribelog_command_append_batch_events_sum{command="RegisterMember"} 2"#))
+            #expect(text.contains("tribelog_log_commits_total "))
+            #expect(text.contains("tribelog_log_append_requests_total 4"))
+            #expect(text.contains("tribelog_log_requests_per_commit_ratio "))
+            #expect(text.contains(#"tribelog_projection_position_position{projection="directory"} \#(applied.position)"#))
             #expect(text.contains(#"tribelog_http_request_duration_seconds_bucket{route="/members",method="POST",status="201""#))
             #expect(text.contains(#"tribelog_http_requests_total{route="/tribes",method="GET",status="200"} 1"#))
-            #expect(text.contains(#"tribelog_command_append_duration_seconds_count{command="RegisterMember",outcome="applied"} 1"#))
+            #expect(text.contains(#"tribelog_command_append_duration_seconds_count{command="RegisterMember",outcome="applied"} 2"#))
             #expect(text.contains(#"tribelog_projection_position_position{projection="directory"}"#))
             #expect(text.contains(#"tribelog_projection_lag_events{projection="directory"}"#))
         }

@@ -1,0 +1,79 @@
+import EventLog
+import Foundation
+import Testing
+
+/// What the clients were told: a tribe created at a position (2xx answers only).
+struct Acknowledged: Sendable {
+    var tribe: String
+    var position: Position
+}
+
+/// SIGTERM while 16 clients create tribes: every command the server acknowledged is in the
+/// log at the position it answered, the server exits 0, and the folder verifies.
+extension ServeCommandTests {
+    static let clients = 16
+
+    @Test(.timeLimit(.minutes(1))) func sigtermDuringLoadLosesNoAcknowledgedCommand() async throws {
+        let scratch = try Scratch()
+        defer { scratch.remove() }
+        let data = scratch.path("data")
+        let server = try ServeProcess(data: data)
+        let registered = await server.send("POST", "/members", json: #"{"id":"ann","name":"Ann"}"#)
+        try #require(registered?.status == 201)
+        let token = try CLI.run(["token", "--member", "ann", "--expires", "10m", "--data", data]).stdout
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+
+        let started = ContinuousClock.now
+        let acknowledged = try await withThrowingTaskGroup(of: [Acknowledged].self) { group in
+            for client in 0..<Self.clients {
+                group.addTask { await Self.createTribes(client: client, server: server, token: token) }
+            }
+            try await Task.sleep(for: .seconds(1))
+            #expect(try await server.terminate(timeout: 10), "serve did not stop within 10 s of SIGTERM")
+            return try await group.reduce(into: []) { $0 += $1 }
+        }
+        #expect(ContinuousClock.now - started < .seconds(20))
+        #expect(server.process.terminationStatus == 0)
+        #expect(acknowledged.count > Self.clients, "too few commands were acknowledged to mean anything")
+        #expect(server.logged.contains("log closed"))
+
+        var options = EventStoreOptions()
+        options.readOnly = true
+        let store = try EventStore.open(directory: URL(fileURLWithPath: data), options: options)
+        defer { store.close() }
+        for ack in acknowledged {
+            let event = try store.read(from: ack.position, limit: 1).first
+            #expect(event?.position == ack.position && event?.type == "TribeCreated" && event?.tags.contains("tribe:\(ack.tribe)") == true,
+                    "tribe \(ack.tribe) acknowledged at \(ack.position), the log holds \(String(describing: event?.type)) \(event?.tags ?? [])")
+        }
+        // Each acknowledged command appended once, retried or not.
+        let created = try store.read(from: 1, limit: .max).filter { $0.type == "TribeCreated" }.flatMap(\.tags)
+        for ack in acknowledged { #expect(created.filter { $0 == "tribe:\(ack.tribe)" }.count == 1, "\(ack.tribe)") }
+        let verified = try CLI.run(["verify", "--data", data])
+        #expect(verified.status == 0, "\(verified.stdout)\(verified.stderr)")
+    }
+
+    /// One client: creates tribes one after another, each with an Idempotency-Key, until
+    /// the server stops answering. A command without an answer is retried once with the
+    /// same key (as a client would) and counted only if acknowledged.
+    static func createTribes(client: Int, server: ServeProcess, token: String) async -> [Acknowledged] {
+        var acknowledged: [Acknowledged] = []
+        for n in 0... {
+            let tribe = "t-\(client)-\(n)"
+            let body = #"{"id":"\#(tribe)","name":"Tribe \#(client) \#(n)","privacy":"open"}"#
+            var answer = await server.send("POST", "/tribes", json: body, token: token, headers: ["Idempotency-Key": tribe])
+            if answer == nil {
+                answer = await server.send("POST", "/tribes", json: body, token: token, headers: ["Idempotency-Key": tribe], timeout: 2)
+            }
+            guard let answer, (200..<300).contains(answer.status),
+                  let json = try? JSONSerialization.jsonObject(with: Data(answer.body.utf8)) as? [String: Any],
+                  let position = (json["position"] as? NSNumber)?.uint64Value else {
+                // A refusal during shutdown (503) or no answer: nothing was promised.
+                if let answer, answer.status < 500 { Issue.record("\(tribe): \(answer.status) \(answer.body)") }
+                return acknowledged
+            }
+            acknowledged.append(Acknowledged(tribe: tribe, position: position))
+        }
+        return acknowledged
+    }
+}
