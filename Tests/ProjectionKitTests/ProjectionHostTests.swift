@@ -47,10 +47,10 @@ import Testing
         for round in 1...20 {
             let position = try await scratch.store.append(
                 [NewEvent(type: "Live", tags: ["t:live"])], to: "live").positions[0]
-            #expect(await host.waitUntil(position, projection: "counts", timeout: .seconds(10)))
+            #expect(await host.waitUntil(position, projection: "counts", timeout: .seconds(60)))
             #expect(try CountingProjection.counts(host)["type/Live"] == UInt64(round))
         }
-        #expect(await host.waitUntil(scratch.store.head, timeout: .seconds(10)))
+        #expect(await host.waitUntil(scratch.store.head, timeout: .seconds(60)))
     }
 
     @Test func waitUntilGivesUpAfterItsTimeout() async throws {
@@ -61,7 +61,7 @@ import Testing
         try host.rebuild()
         let start = ContinuousClock.now
         #expect(await host.waitUntil(head + 5, timeout: .milliseconds(200)) == false)
-        #expect(ContinuousClock.now - start < .seconds(5))
+        #expect(ContinuousClock.now - start < .seconds(30))  // gave up, rather than waiting for the head
     }
 
     @Test func onlyTheEventTypesAProjectionNamesAreApplied() async throws {

@@ -95,7 +95,7 @@ import Testing
         #expect(throws: ProjectionUnavailable.self) { try CountingProjection.counts(second) }
         let running = Task { try await second.run() }
         defer { running.cancel() }
-        #expect(await second.waitUntil(scratch.store.head, projection: "counts", timeout: .seconds(10)))
+        #expect(await second.waitUntil(scratch.store.head, projection: "counts", timeout: .seconds(60)))
         #expect(try CountingProjection.counts(second) == CountingProjection.expected(try scratch.store.read(from: 1, limit: .max)))
         // The replaced model was emptied in the swap and is dropped on the next start.
         _ = try scratch.host([CountingProjection(version: 2)], views: views)
