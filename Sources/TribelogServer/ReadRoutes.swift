@@ -69,19 +69,9 @@ struct ReadRoutes {
         let page = try server.read(directory) { model in
             _ = try server.fullyVisibleTribe(id, viewer: viewer, in: model, what: "members")
             let isAdmin = try viewer.flatMap { try DirectoryModel.membership(model, id, $0) }?.status == .admin
-            var shown: [MembershipRecord] = []
-            var after = cursor
-            var more = false
-            // Filtering may drop records: read on until the page is full or the list ends.
-            while true {
-                let batch = try DirectoryModel.memberships(model, id, after: after, limit: limit + 1)
-                for record in batch where isAdmin || record.isMember {
-                    if shown.count == limit { more = true; break }
-                    shown.append(record)
-                }
-                if more || batch.count <= limit { break }
-                after = batch.last?.member
-            }
+            let (shown, more) = try FilteredPage.read(from: cursor, limit: limit, cursor: \.member,
+                                                      fetch: { try DirectoryModel.memberships(model, id, after: $0, limit: $1) },
+                                                      keep: { isAdmin || $0.isMember })
             return shown.map(MembershipView.init).page(more: more, cursor: \.member)
         }
         return try JSON.response(page)
@@ -95,18 +85,9 @@ struct ReadRoutes {
         let viewer = context.actor
         let page = try server.read(directory) { model in
             _ = try server.fullyVisibleTribe(id, viewer: viewer, in: model, what: "part-ups")
-            var shown: [PartupRecord] = []
-            var after = cursor
-            var more = false
-            while true {
-                let batch = try DirectoryModel.partups(model, of: id, after: after, limit: limit + 1)
-                for record in batch where try DirectoryModel.canSee(record, viewer: viewer, in: model) {
-                    if shown.count == limit { more = true; break }
-                    shown.append(record)
-                }
-                if more || batch.count <= limit { break }
-                after = batch.last?.id
-            }
+            let (shown, more) = try FilteredPage.read(from: cursor, limit: limit, cursor: \.id,
+                                                      fetch: { try DirectoryModel.partups(model, of: id, after: $0, limit: $1) },
+                                                      keep: { try DirectoryModel.canSee($0, viewer: viewer, in: model) })
             return shown.map(PartupView.init).page(more: more, cursor: \.id)
         }
         return try JSON.response(page)
@@ -298,5 +279,26 @@ struct ReadRoutes {
 extension Array {
     func page(more: Bool, cursor: KeyPath<Element, String>) -> Page<Element> where Element: Encodable {
         Page(items: self, next: more ? last?[keyPath: cursor] : nil)
+    }
+}
+
+/// One page of a list the reader sees only part of: filtering may drop records, so batches
+/// are read on until the page is full or the list ends.
+enum FilteredPage {
+    static func read<Record>(
+        from cursor: String?, limit: Int, cursor key: KeyPath<Record, String>,
+        fetch: (_ after: String?, _ limit: Int) throws -> [Record], keep: (Record) throws -> Bool
+    ) throws -> (records: [Record], more: Bool) {
+        var shown: [Record] = []
+        var after = cursor
+        while true {
+            let batch = try fetch(after, limit + 1)
+            for record in batch where try keep(record) {
+                if shown.count == limit { return (shown, true) }
+                shown.append(record)
+            }
+            guard batch.count > limit, let last = batch.last else { return (shown, false) }
+            after = last[keyPath: key]
+        }
     }
 }
