@@ -22,6 +22,13 @@ import EventLog
 public protocol ModelEncodable {
     /// The bytes stored for the value; the same value always gives the same bytes.
     func encodedModelBytes() -> [UInt8]
+    /// Appends the same bytes as `encodedModelBytes()` to `writer` (the batch's values are
+    /// encoded one after the other into one buffer when it is written).
+    func encodeModel(into writer: inout ByteWriter)
+}
+
+extension ModelEncodable {
+    public func encodeModel(into writer: inout ByteWriter) { writer.write(contentsOf: encodedModelBytes()) }
 }
 
 public final class ModelWriter {
@@ -188,15 +195,17 @@ public final class ModelWriter {
         let sorted = prepared ?? pending.sortedChanges()
         // An empty database takes the sorted keys as a bulk load.
         let append = try transaction.reader.count(database) == 0
-        try sorted.keys.withUnsafeBytes { keys in
-            var start = 0
-            for (end, value) in zip(sorted.ends, sorted.values) {
-                let key = UnsafeRawBufferPointer(rebasing: keys[start..<end])
-                start = end
-                if let value {
-                    try value.withUnsafeBytes { try transaction.put(database, key, $0, append: append) }
-                } else if !append {
-                    try transaction.delete(database, key)
+        try pending.withKeys { arena, entries in
+            try sorted.values.bytes.withUnsafeBytes { values in
+                for (index, span) in zip(sorted.order, sorted.spans) {
+                    let entry = entries[Int(index)]
+                    let key = UnsafeRawBufferPointer(rebasing: arena[entry.start..<(entry.start + entry.count)])
+                    if span.count >= 0 {
+                        let value = UnsafeRawBufferPointer(rebasing: values[span.start..<(span.start + span.count)])
+                        try transaction.put(database, key, value, append: append)
+                    } else if !append {
+                        try transaction.delete(database, key)
+                    }
                 }
             }
         }
