@@ -23,14 +23,21 @@ public struct FeedsProjection: DomainProjection {
         let state = FeedState(model)
         // Notifications go to who is in the tribe or part-up *before* the event changes
         // that (a joiner does not hear of their own joining; a removed member hears of it).
-        try Notifier(state: state, model: model).notify(event, record)
+        // The record is encoded once for every entry and notification that carries it
+        // (they are only written while applying, never read back).
+        let recordBytes = record.modelBytes
+        try Notifier(state: state, model: model, recordBytes: recordBytes).notify(event, record)
         let partupPrivacy = try state.apply(event)
-        let entry = FeedEntry(record: record, partupPrivacy: partupPrivacy)
+        guard record.tribe != nil || record.partup != nil else { return }
+        // The bytes of `FeedEntry(record:partupPrivacy:)`, shared by both feeds.
+        var entry = ByteWriter(capacity: recordBytes.count + 16)
+        entry.write(contentsOf: recordBytes)
+        partupPrivacy.encode(into: &entry)
         if let tribe = record.tribe {
-            model.put(FeedKeys.tribeFeed(tribe.rawValue).with(descending: record.position), entry)
+            model.put(FeedKeys.tribeFeed(tribe.rawValue).with(descending: record.position), entry.bytes)
         }
         if let partup = record.partup {
-            model.put(FeedKeys.partupFeed(partup.rawValue).with(descending: record.position), entry)
+            model.put(FeedKeys.partupFeed(partup.rawValue).with(descending: record.position), entry.bytes)
         }
     }
 }

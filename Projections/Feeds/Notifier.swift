@@ -11,6 +11,9 @@ import TribeDomain
 struct Notifier {
     let state: FeedState
     let model: ModelWriter
+    /// The event's record, encoded (`EventRecord.modelBytes`): each notification is its
+    /// kind and these bytes, as `Notification` encodes them.
+    let recordBytes: [UInt8]
 
     func notify(_ event: DomainEvent, _ record: EventRecord) throws {
         switch event {
@@ -54,7 +57,10 @@ struct Notifier {
     private func send(_ kind: NotificationKind, to members: Set<String>, _ record: EventRecord) {
         for member in members where member != record.actor?.rawValue {
             let key = FeedKeys.notifications(member).with(descending: record.position).with(UInt64(kind.rawValue))
-            model.put(key, Notification(kind: kind, record: record))
+            var bytes = ByteWriter(capacity: recordBytes.count + 1)
+            bytes.write(kind.rawValue)
+            bytes.write(contentsOf: recordBytes)
+            model.put(key, bytes.bytes)
         }
     }
 }
