@@ -195,13 +195,14 @@ public final class ModelWriter {
         let sorted = prepared ?? pending.sortedChanges()
         // An empty database takes the sorted keys as a bulk load.
         let append = try transaction.reader.count(database) == 0
-        try pending.withKeys { arena, entries in
+        try sorted.keys.withUnsafeBytes { keys in
             try sorted.values.bytes.withUnsafeBytes { values in
-                for (index, span) in zip(sorted.order, sorted.spans) {
-                    let entry = entries[Int(index)]
-                    let key = UnsafeRawBufferPointer(rebasing: arena[entry.start..<(entry.start + entry.count)])
-                    if span.count >= 0 {
-                        let value = UnsafeRawBufferPointer(rebasing: values[span.start..<(span.start + span.count)])
+                var keyStart = 0
+                for span in sorted.spans {
+                    let key = UnsafeRawBufferPointer(rebasing: keys[keyStart..<span.keyEnd])
+                    keyStart = span.keyEnd
+                    if span.valueCount >= 0 {
+                        let value = UnsafeRawBufferPointer(rebasing: values[span.valueStart..<(span.valueStart + span.valueCount)])
                         try transaction.put(database, key, value, append: append)
                     } else if !append {
                         try transaction.delete(database, key)

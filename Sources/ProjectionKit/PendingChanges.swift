@@ -39,17 +39,18 @@ final class ValueBox<V: ModelEncodable>: PendingBox {
     }
 }
 
-/// Pending changes in key order, ready to be written (see `PendingChanges.sortedChanges`).
-/// Keys stay where they are in the pending changes' arena; values are encoded one after
-/// the other into one buffer (no allocation per value).
+/// Pending changes in key order, ready to be written (see `PendingChanges.sortedChanges`):
+/// keys and values laid out one after the other in that order, so that the write (one
+/// thread's work, while the projections' threads wait) walks memory sequentially instead
+/// of missing the cache on every entry.
 struct SortedChanges {
-    /// Entry indices in key order.
-    var order: [Int32] = []
+    /// The keys, one after the other.
+    var keys: [UInt8] = []
     /// The encoded values, one after the other.
     var values = ByteWriter(capacity: 0)
-    /// Per entry of `order`: where its value starts in `values` and how long it is; a
-    /// count of -1 is a deletion.
-    var spans: [(start: Int, count: Int)] = []
+    /// Per change: where its key ends in `keys`, where its value starts in `values` and
+    /// how long it is; a count of -1 is a deletion.
+    var spans: [(keyEnd: Int, valueStart: Int, valueCount: Int)] = []
 }
 
 /// The changes of one `ModelWriter` batch: key → new value (or deletion), with the keys
@@ -229,26 +230,23 @@ struct PendingChanges {
     /// writing them is then a sequential walk instead of a random one through the table.
     func sortedChanges() -> SortedChanges {
         var sorted = SortedChanges()
-        sorted.order = sortedIndices()
+        sorted.keys.reserveCapacity(arena.count)
         sorted.spans.reserveCapacity(entries.count)
         sorted.values = ByteWriter(capacity: arena.count + arena.count / 2 + 64)
-        for index in sorted.order {
+        for index in sortedIndices() {
+            let index = Int(index)
+            withKey(index) { sorted.keys.append(contentsOf: $0) }
             let start = sorted.values.bytes.count
-            switch values[Int(index)] {
+            switch values[index] {
             case .bytes(let value): sorted.values.write(contentsOf: value)
             case .value(let box): box.encode(into: &sorted.values)
             case .deleted:
-                sorted.spans.append((start, -1))
+                sorted.spans.append((sorted.keys.count, start, -1))
                 continue
             }
-            sorted.spans.append((start, sorted.values.bytes.count - start))
+            sorted.spans.append((sorted.keys.count, start, sorted.values.bytes.count - start))
         }
         return sorted
-    }
-
-    /// Lets `body` read the keys: the arena and each entry's place in it.
-    func withKeys<T>(_ body: (UnsafeRawBufferPointer, UnsafeBufferPointer<Entry>) throws -> T) rethrows -> T {
-        try arena.withUnsafeBytes { arena in try entries.withUnsafeBufferPointer { try body(arena, $0) } }
     }
 
     /// A fast, seeded 64-bit hash of a short byte string (keys are a few dozen bytes).
