@@ -198,11 +198,13 @@ public struct DashboardsProjection: DomainProjection {
 
     /// Utilisation changes only when a member's count of active partnerships crosses 0↔1.
     private func adjustActivePartnerships(of member: MemberID, in tribe: TribeID, by delta: Int64, _ model: ModelWriter) throws {
-        var state = try memberState(member.rawValue, in: tribe, model)
-        let wasUtilised = state.isUtilised
-        state.activePartnerships = delta < 0 ? state.activePartnerships - min(state.activePartnerships, 1) : state.activePartnerships + 1
-        model.put(DashboardsKeys.memberIn(tribe, member.rawValue), state)
-        if wasUtilised != state.isUtilised {
+        var (wasUtilised, isUtilised) = (false, false)
+        try model.update(DashboardsKeys.memberIn(tribe, member.rawValue), default: TribeMemberState()) { state in
+            wasUtilised = state.isUtilised
+            state.activePartnerships = delta < 0 ? state.activePartnerships - min(state.activePartnerships, 1) : state.activePartnerships + 1
+            isUtilised = state.isUtilised
+        }
+        if wasUtilised != isUtilised {
             try updateTotals(tribe, model) { $0.utilisedMembers = wasUtilised ? $0.utilisedMembers - 1 : $0.utilisedMembers + 1 }
         }
     }
@@ -213,9 +215,7 @@ public struct DashboardsProjection: DomainProjection {
     /// action (delete the old rank, put the new) was a third of a rebuild, while ranking a
     /// tribe's few hundred members when a dashboard is read costs less than a millisecond.
     private func countAction(of actor: String, in tribe: TribeID, _ model: ModelWriter) throws {
-        var state = try memberState(actor, in: tribe, model)
-        state.actions += 1
-        model.put(DashboardsKeys.memberIn(tribe, actor), state)
+        try model.update(DashboardsKeys.memberIn(tribe, actor), default: TribeMemberState()) { $0.actions += 1 }
     }
 
     // MARK: Values
