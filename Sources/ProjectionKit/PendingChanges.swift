@@ -230,21 +230,38 @@ struct PendingChanges {
     /// writing them is then a sequential walk instead of a random one through the table.
     func sortedChanges() -> SortedChanges {
         var sorted = SortedChanges()
-        sorted.keys.reserveCapacity(arena.count)
+        let order = sortedIndices()
+        // Every key is in the arena once: the sorted keys fill exactly as many bytes.
+        sorted.keys = [UInt8](unsafeUninitializedCapacity: arena.count) { keys, count in
+            arena.withUnsafeBytes { arena in
+                entries.withUnsafeBufferPointer { entries in
+                    var end = 0
+                    for index in order {
+                        let entry = entries[Int(index)]
+                        if entry.count > 0 {
+                            UnsafeMutableRawPointer(keys.baseAddress! + end).copyMemory(from: arena.baseAddress! + entry.start, byteCount: entry.count)
+                        }
+                        end += entry.count
+                    }
+                    count = end
+                }
+            }
+        }
         sorted.spans.reserveCapacity(entries.count)
         sorted.values = ByteWriter(capacity: arena.count + arena.count / 2 + 64)
-        for index in sortedIndices() {
+        var keyEnd = 0
+        for index in order {
             let index = Int(index)
-            withKey(index) { sorted.keys.append(contentsOf: $0) }
+            keyEnd += entries[index].count
             let start = sorted.values.bytes.count
             switch values[index] {
             case .bytes(let value): sorted.values.write(contentsOf: value)
             case .value(let box): box.encode(into: &sorted.values)
             case .deleted:
-                sorted.spans.append((sorted.keys.count, start, -1))
+                sorted.spans.append((keyEnd, start, -1))
                 continue
             }
-            sorted.spans.append((sorted.keys.count, start, sorted.values.bytes.count - start))
+            sorted.spans.append((keyEnd, start, sorted.values.bytes.count - start))
         }
         return sorted
     }
