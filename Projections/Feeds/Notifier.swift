@@ -54,13 +54,17 @@ struct Notifier {
     }
 
     /// Puts are keyed, so the order members are visited in does not matter.
+    /// Every recipient gets the same bytes (shared, not copied).
     private func send(_ kind: NotificationKind, to members: Set<String>, _ record: EventRecord) {
-        for member in members where member != record.actor?.rawValue {
+        let actor = record.actor?.rawValue
+        guard members.contains(where: { $0 != actor }) else { return }
+        var bytes = ByteWriter(capacity: recordBytes.count + 1)
+        bytes.write(kind.rawValue)
+        bytes.write(contentsOf: recordBytes)
+        let notification = bytes.bytes
+        for member in members where member != actor {
             let key = FeedKeys.notifications(member).with(descending: record.position).with(UInt64(kind.rawValue))
-            var bytes = ByteWriter(capacity: recordBytes.count + 1)
-            bytes.write(kind.rawValue)
-            bytes.write(contentsOf: recordBytes)
-            model.put(key, bytes.bytes)
+            model.put(key, notification)
         }
     }
 }
