@@ -77,10 +77,13 @@ public struct DashboardsProjection: DomainProjection {
             if utilised { $0.utilisedMembers += 1 }
         }
         if countsAsJoin { try model.adjustCount(DashboardsKeys.week(tribe, ISOWeek(time)), by: 1) }
-        var profile = try model.get(DashboardsKeys.member(member), as: MemberProfile.self) ?? MemberProfile()
-        profile.tribes.insert(tribe)
-        model.put(DashboardsKeys.member(member), profile)
-        for skill in profile.skills { try model.adjustCount(DashboardsKeys.skill(tribe, skill), by: 1) }
+        // Changed where it lies in the batch (`update`): a copy changed and put back copies its set.
+        var skills: [String] = []
+        try model.update(DashboardsKeys.member(member), default: MemberProfile()) {
+            $0.tribes.insert(tribe)
+            skills = $0.skills
+        }
+        for skill in skills { try model.adjustCount(DashboardsKeys.skill(tribe, skill), by: 1) }
     }
 
     /// The member left or was removed: they no longer count as member, admin, utilised
@@ -98,10 +101,12 @@ public struct DashboardsProjection: DomainProjection {
             if wasAdmin { $0.admins -= 1 }
             if wasUtilised { $0.utilisedMembers -= 1 }
         }
-        var profile = try model.get(DashboardsKeys.member(member), as: MemberProfile.self) ?? MemberProfile()
-        profile.tribes.remove(tribe)
-        model.put(DashboardsKeys.member(member), profile)
-        for skill in profile.skills { try model.adjustCount(DashboardsKeys.skill(tribe, skill), by: -1) }
+        var skills: [String] = []
+        try model.update(DashboardsKeys.member(member), default: MemberProfile()) {
+            $0.tribes.remove(tribe)
+            skills = $0.skills
+        }
+        for skill in skills { try model.adjustCount(DashboardsKeys.skill(tribe, skill), by: -1) }
     }
 
     private func setPendingApplication(_ member: MemberID, of tribe: TribeID, to pending: Bool, _ model: ModelWriter) throws {
@@ -138,27 +143,40 @@ public struct DashboardsProjection: DomainProjection {
     // MARK: Part-ups
 
     private func startPartnership(_ member: MemberID, in partup: PartupID, _ model: ModelWriter) throws {
-        guard var team = try model.get(DashboardsKeys.partup(partup), as: PartupTeam.self), !team.isDissolved,
-              !team.partners.contains(member) else { return }
-        for other in team.partners where try !model.isMarked(DashboardsKeys.workedWith(member, other)) {
-            model.mark(DashboardsKeys.workedWith(member, other))
-            model.mark(DashboardsKeys.workedWith(other, member))
+        let key = DashboardsKeys.partup(partup)
+        // Read in a scope of its own: no copy outlives it, so the update below changes the
+        // team where it lies instead of copying its partners.
+        let tribe: TribeID? = try {
+            guard let team = try model.get(key, as: PartupTeam.self), !team.isDissolved,
+                  !team.partners.contains(member) else { return nil }
+            for other in team.partners where try !model.isMarked(DashboardsKeys.workedWith(member, other)) {
+                model.mark(DashboardsKeys.workedWith(member, other))
+                model.mark(DashboardsKeys.workedWith(other, member))
+            }
+            return team.tribe
+        }()
+        guard let tribe else { return }
+        var grewPeak = false
+        try model.update(key, default: PartupTeam(tribe: tribe, launchedAt: Timestamp(microseconds: 0))) { team in
+            team.partners.insert(member)
+            grewPeak = UInt64(team.partners.count) > team.peakPartners
+            if grewPeak { team.peakPartners += 1 }
         }
-        team.partners.insert(member)
-        let grewPeak = UInt64(team.partners.count) > team.peakPartners
-        if grewPeak { team.peakPartners += 1 }
-        model.put(DashboardsKeys.partup(partup), team)
-        if grewPeak { try updateTotals(team.tribe, model) { $0.peakTeamSizes += 1 } }
-        model.put(DashboardsKeys.memberPartup(member, partup), MemberPartup(tribe: team.tribe, isActive: true))
-        try adjustActivePartnerships(of: member, in: team.tribe, by: 1, model)
+        if grewPeak { try updateTotals(tribe, model) { $0.peakTeamSizes += 1 } }
+        model.put(DashboardsKeys.memberPartup(member, partup), MemberPartup(tribe: tribe, isActive: true))
+        try adjustActivePartnerships(of: member, in: tribe, by: 1, model)
     }
 
     private func endPartnership(_ member: MemberID, in partup: PartupID, _ model: ModelWriter) throws {
-        guard var team = try model.get(DashboardsKeys.partup(partup), as: PartupTeam.self),
-              team.partners.remove(member) != nil else { return }
-        model.put(DashboardsKeys.partup(partup), team)
-        model.put(DashboardsKeys.memberPartup(member, partup), MemberPartup(tribe: team.tribe, isActive: false))
-        try adjustActivePartnerships(of: member, in: team.tribe, by: -1, model)
+        let key = DashboardsKeys.partup(partup)
+        let tribe: TribeID? = try {
+            guard let team = try model.get(key, as: PartupTeam.self), team.partners.contains(member) else { return nil }
+            return team.tribe
+        }()
+        guard let tribe else { return }
+        try model.update(key, default: PartupTeam(tribe: tribe, launchedAt: Timestamp(microseconds: 0))) { _ = $0.partners.remove(member) }
+        model.put(DashboardsKeys.memberPartup(member, partup), MemberPartup(tribe: tribe, isActive: false))
+        try adjustActivePartnerships(of: member, in: tribe, by: -1, model)
     }
 
     private func dissolve(_ partup: PartupID, at time: Timestamp, _ model: ModelWriter) throws {
@@ -180,11 +198,13 @@ public struct DashboardsProjection: DomainProjection {
 
     /// Utilisation changes only when a member's count of active partnerships crosses 0↔1.
     private func adjustActivePartnerships(of member: MemberID, in tribe: TribeID, by delta: Int64, _ model: ModelWriter) throws {
-        var state = try memberState(member.rawValue, in: tribe, model)
-        let wasUtilised = state.isUtilised
-        state.activePartnerships = delta < 0 ? state.activePartnerships - min(state.activePartnerships, 1) : state.activePartnerships + 1
-        model.put(DashboardsKeys.memberIn(tribe, member.rawValue), state)
-        if wasUtilised != state.isUtilised {
+        var (wasUtilised, isUtilised) = (false, false)
+        try model.update(DashboardsKeys.memberIn(tribe, member.rawValue), default: TribeMemberState()) { state in
+            wasUtilised = state.isUtilised
+            state.activePartnerships = delta < 0 ? state.activePartnerships - min(state.activePartnerships, 1) : state.activePartnerships + 1
+            isUtilised = state.isUtilised
+        }
+        if wasUtilised != isUtilised {
             try updateTotals(tribe, model) { $0.utilisedMembers = wasUtilised ? $0.utilisedMembers - 1 : $0.utilisedMembers + 1 }
         }
     }
@@ -195,9 +215,7 @@ public struct DashboardsProjection: DomainProjection {
     /// action (delete the old rank, put the new) was a third of a rebuild, while ranking a
     /// tribe's few hundred members when a dashboard is read costs less than a millisecond.
     private func countAction(of actor: String, in tribe: TribeID, _ model: ModelWriter) throws {
-        var state = try memberState(actor, in: tribe, model)
-        state.actions += 1
-        model.put(DashboardsKeys.memberIn(tribe, actor), state)
+        try model.update(DashboardsKeys.memberIn(tribe, actor), default: TribeMemberState()) { $0.actions += 1 }
     }
 
     // MARK: Values

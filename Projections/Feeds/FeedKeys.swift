@@ -25,9 +25,11 @@ enum FeedKeys {
     /// `partup · id` → FeedPartup.
     static func partup(_ partup: String) -> ModelKey { ModelKey("partup").with(partup) }
     /// `skill · tribe · lowercased skill` → Set<member id>: the tribe's current members with
-    /// that skill, so a launch finds whom to notify with one read per wanted skill.
-    static func skill(_ tribe: String, _ skill: String) -> ModelKey {
-        ModelKey("skill").with(tribe).with(SkillText.normalised(skill))
+    /// that skill, so a launch finds whom to notify with one read per wanted skill. Takes
+    /// the skill already normalised (`SkillText.normalised`): callers hold it so already,
+    /// and normalising again per key cost a string or two per read.
+    static func skill(_ tribe: String, normalised skill: String) -> ModelKey {
+        ModelKey("skill").with(tribe).with(skill)
     }
 }
 

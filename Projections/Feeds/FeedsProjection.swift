@@ -23,14 +23,21 @@ public struct FeedsProjection: DomainProjection {
         let state = FeedState(model)
         // Notifications go to who is in the tribe or part-up *before* the event changes
         // that (a joiner does not hear of their own joining; a removed member hears of it).
-        try Notifier(state: state, model: model).notify(event, record)
+        // The record is encoded once for every entry and notification that carries it
+        // (they are only written while applying, never read back).
+        let recordBytes = record.modelBytes
+        try Notifier(state: state, model: model, recordBytes: recordBytes).notify(event, record)
         let partupPrivacy = try state.apply(event)
-        let entry = FeedEntry(record: record, partupPrivacy: partupPrivacy)
+        guard record.tribe != nil || record.partup != nil else { return }
+        // The bytes of `FeedEntry(record:partupPrivacy:)`, shared by both feeds.
+        var entry = ByteWriter(capacity: recordBytes.count + 16)
+        entry.write(contentsOf: recordBytes)
+        partupPrivacy.encode(into: &entry)
         if let tribe = record.tribe {
-            model.put(FeedKeys.tribeFeed(tribe.rawValue).with(descending: record.position), entry)
+            model.put(FeedKeys.tribeFeed(tribe.rawValue).with(descending: record.position), entry.bytes)
         }
         if let partup = record.partup {
-            model.put(FeedKeys.partupFeed(partup.rawValue).with(descending: record.position), entry)
+            model.put(FeedKeys.partupFeed(partup.rawValue).with(descending: record.position), entry.bytes)
         }
     }
 }
@@ -89,52 +96,68 @@ struct FeedState {
 
     /// Changes a known part-up and returns its privacy; events of an unknown one change nothing.
     private func updatePartup(_ id: String, _ change: (inout FeedPartup) -> Void) throws -> PartupPrivacy? {
-        guard var partup = try partup(id) else { return nil }
-        change(&partup)
-        model.put(FeedKeys.partup(id), partup)
-        return partup.privacy
+        let key = FeedKeys.partup(id)
+        guard try model.contains(key) else { return nil }
+        var privacy: PartupPrivacy?
+        try model.update(key, default: FeedPartup(tribe: "", launcher: "", privacy: .public, partners: [])) {
+            change(&$0)
+            privacy = $0.privacy
+        }
+        return privacy
     }
 
-    /// The member is in the tribe now: listed under each of their skills there.
+    /// The member is in the tribe now: listed under each of their skills there. Values
+    /// are changed where they lie in the batch (`update`): a copy that is changed and put
+    /// back copies its sets.
     private func join(_ id: String, _ tribe: String) throws {
-        var member = try member(id)
-        guard member.tribes.insert(tribe).inserted else { return }
-        for skill in member.skills { try changeSkillSet(tribe, skill) { $0.insert(id) } }
-        model.put(FeedKeys.member(id), member)
+        var skills: Set<String> = []
+        try model.update(FeedKeys.member(id), default: FeedMember()) { member in
+            if member.tribes.insert(tribe).inserted { skills = member.skills }
+        }
+        for skill in skills { try changeSkillSet(tribe, skill) { $0.insert(id) } }
     }
 
     private func leave(_ id: String, _ tribe: String) throws {
-        var member = try member(id)
-        guard member.tribes.remove(tribe) != nil else { return }
-        for skill in member.skills { try changeSkillSet(tribe, skill) { $0.remove(id) } }
-        model.put(FeedKeys.member(id), member)
+        // Only a member of the tribe is changed (an unknown one is not made up).
+        guard try member(id).tribes.contains(tribe) else { return }
+        var skills: Set<String> = []
+        try model.update(FeedKeys.member(id), default: FeedMember()) { member in
+            member.tribes.remove(tribe)
+            skills = member.skills
+        }
+        for skill in skills { try changeSkillSet(tribe, skill) { $0.remove(id) } }
         try updateTribe(tribe) { $0.admins.remove(id) }
     }
 
     /// Moves the member between skill sets in each of their tribes: only the skills that
     /// changed, so an unchanged profile costs one read.
     private func changeSkills(of id: String, to skills: [String]) throws {
-        var member = try member(id)
         let new = Set(skills.map(SkillText.normalised))
-        let (gone, added) = (member.skills.subtracting(new), new.subtracting(member.skills))
+        let (gone, added, tribes): (Set<String>, Set<String>, Set<String>) = try {
+            let member = try member(id)
+            return (member.skills.subtracting(new), new.subtracting(member.skills), member.tribes)
+        }()
         guard !gone.isEmpty || !added.isEmpty else { return }
-        for tribe in member.tribes {
+        for tribe in tribes {
             for skill in gone { try changeSkillSet(tribe, skill) { $0.remove(id) } }
             for skill in added { try changeSkillSet(tribe, skill) { $0.insert(id) } }
         }
-        member.skills = new
-        model.put(FeedKeys.member(id), member)
+        try model.update(FeedKeys.member(id), default: FeedMember()) { $0.skills = new }
     }
 
-    /// The tribe's members with one skill (a set of raw member ids).
+    /// The tribe's members with one skill (a set of raw member ids); `skill` normalised.
     func skillSet(_ tribe: String, _ skill: String) throws -> Set<String> {
-        try model.get(FeedKeys.skill(tribe, skill), as: Set<String>.self) ?? []
+        try model.get(FeedKeys.skill(tribe, normalised: skill), as: Set<String>.self) ?? []
     }
 
+    /// Changes a skill set in place; an emptied (or never filled) set is deleted.
     private func changeSkillSet(_ tribe: String, _ skill: String, _ change: (inout Set<String>) -> Void) throws {
-        var members = try skillSet(tribe, skill)
-        change(&members)
-        let key = FeedKeys.skill(tribe, skill)
-        if members.isEmpty { model.delete(key) } else { model.put(key, members) }
+        let key = FeedKeys.skill(tribe, normalised: skill)
+        var isEmpty = false
+        try model.update(key, default: Set<String>()) {
+            change(&$0)
+            isEmpty = $0.isEmpty
+        }
+        if isEmpty { model.delete(key) }
     }
 }

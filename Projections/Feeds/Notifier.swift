@@ -11,6 +11,9 @@ import TribeDomain
 struct Notifier {
     let state: FeedState
     let model: ModelWriter
+    /// The event's record, encoded (`EventRecord.modelBytes`): each notification is its
+    /// kind and these bytes, as `Notification` encodes them.
+    let recordBytes: [UInt8]
 
     func notify(_ event: DomainEvent, _ record: EventRecord) throws {
         switch event {
@@ -51,10 +54,17 @@ struct Notifier {
     }
 
     /// Puts are keyed, so the order members are visited in does not matter.
+    /// Every recipient gets the same bytes (shared, not copied).
     private func send(_ kind: NotificationKind, to members: Set<String>, _ record: EventRecord) {
-        for member in members where member != record.actor?.rawValue {
+        let actor = record.actor?.rawValue
+        guard members.contains(where: { $0 != actor }) else { return }
+        var bytes = ByteWriter(capacity: recordBytes.count + 1)
+        bytes.write(kind.rawValue)
+        bytes.write(contentsOf: recordBytes)
+        let notification = bytes.bytes
+        for member in members where member != actor {
             let key = FeedKeys.notifications(member).with(descending: record.position).with(UInt64(kind.rawValue))
-            model.put(key, Notification(kind: kind, record: record))
+            model.put(key, notification)
         }
     }
 }

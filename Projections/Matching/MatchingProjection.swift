@@ -141,9 +141,18 @@ public struct MatchingProjection: DomainProjection {
     /// Changes a part-up that is still active and moves its activity time forward.
     private func updatePartup(_ id: PartupID, at time: Timestamp, _ model: ModelWriter,
                               _ change: (inout MatchPartup) throws -> Void) throws {
-        guard var partup = try model.get(MatchingKeys.partup(id), as: MatchPartup.self), !partup.isDissolved else { return }
-        try change(&partup)
-        partup.lastActivity = max(partup.lastActivity, time)
-        model.put(MatchingKeys.partup(id), partup)
+        let key = MatchingKeys.partup(id)
+        // Checked in a scope of its own, then changed where it lies in the batch: a copy
+        // changed and put back copies its partners.
+        let tribe: TribeID? = try {
+            guard let partup = try model.get(key, as: MatchPartup.self), !partup.isDissolved else { return nil }
+            return partup.tribe
+        }()
+        guard let tribe else { return }
+        try model.update(key, default: MatchPartup(tribe: tribe, title: "", wantedSkills: [], privacy: .public,
+                                                   partners: [], lastActivity: time)) { partup in
+            try change(&partup)
+            partup.lastActivity = max(partup.lastActivity, time)
+        }
     }
 }

@@ -21,6 +21,8 @@ extension ModelValue {
 
     public func encodedModelBytes() -> [UInt8] { modelBytes }
 
+    public func encodeModel(into writer: inout ByteWriter) { encode(into: &writer) }
+
     public static func decode(modelBytes bytes: [UInt8], key: ModelKey) throws -> Self {
         try bytes.withUnsafeBytes { try decode(stored: $0) }
     }

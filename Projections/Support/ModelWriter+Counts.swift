@@ -17,9 +17,13 @@ extension ModelWriter {
     /// read over damaged data should not trap.
     @discardableResult
     func adjustCount(_ key: ModelKey, by delta: Int64) throws -> UInt64 {
-        let current = try get(key, as: UInt64.self) ?? 0
-        let next = delta < 0 ? current - min(current, UInt64(-delta)) : current + UInt64(delta)
-        if next == 0 { delete(key) } else { put(key, next) }
+        // One look-up of the key: changed where it lies, deleted after when it reached zero.
+        var next: UInt64 = 0
+        try update(key, default: UInt64(0)) { current in
+            current = delta < 0 ? current - min(current, UInt64(-delta)) : current + UInt64(delta)
+            next = current
+        }
+        if next == 0 { delete(key) }
         return next
     }
 }

@@ -19,11 +19,17 @@ public struct HistoryProjection: DomainProjection {
     public func apply(_ event: DomainEvent, at recorded: RecordedEvent, to model: ModelWriter) throws {
         NameIndex.record(event, to: model)
         let record = EventRecord(event, at: recorded)
+        // Encoded once for every timeline it goes to (timelines are not read while applying).
+        let bytes = record.modelBytes
         if let tribe = record.tribe {
-            model.put(HistoryKeys.timeline(tribe).with(record.position), record)
+            model.put(HistoryKeys.timeline(tribe).with(record.position), bytes)
         }
-        for member in Set([record.actor, record.member].compactMap { $0 }) {
-            model.put(HistoryKeys.memberTimeline(member).with(record.position), record)
+        // The actor and the member the event is about, once each (no set built per event).
+        if let actor = record.actor {
+            model.put(HistoryKeys.memberTimeline(actor).with(record.position), bytes)
+        }
+        if let member = record.member, member != record.actor {
+            model.put(HistoryKeys.memberTimeline(member).with(record.position), bytes)
         }
     }
 }

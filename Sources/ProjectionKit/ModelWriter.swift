@@ -22,6 +22,13 @@ import EventLog
 public protocol ModelEncodable {
     /// The bytes stored for the value; the same value always gives the same bytes.
     func encodedModelBytes() -> [UInt8]
+    /// Appends the same bytes as `encodedModelBytes()` to `writer` (the batch's values are
+    /// encoded one after the other into one buffer when it is written).
+    func encodeModel(into writer: inout ByteWriter)
+}
+
+extension ModelEncodable {
+    public func encodeModel(into writer: inout ByteWriter) { writer.write(contentsOf: encodedModelBytes()) }
 }
 
 public final class ModelWriter {
@@ -189,14 +196,17 @@ public final class ModelWriter {
         // An empty database takes the sorted keys as a bulk load.
         let append = try transaction.reader.count(database) == 0
         try sorted.keys.withUnsafeBytes { keys in
-            var start = 0
-            for (end, value) in zip(sorted.ends, sorted.values) {
-                let key = UnsafeRawBufferPointer(rebasing: keys[start..<end])
-                start = end
-                if let value {
-                    try value.withUnsafeBytes { try transaction.put(database, key, $0, append: append) }
-                } else if !append {
-                    try transaction.delete(database, key)
+            try sorted.values.bytes.withUnsafeBytes { values in
+                var keyStart = 0
+                for span in sorted.spans {
+                    let key = UnsafeRawBufferPointer(rebasing: keys[keyStart..<span.keyEnd])
+                    keyStart = span.keyEnd
+                    if span.valueCount >= 0 {
+                        let value = UnsafeRawBufferPointer(rebasing: values[span.valueStart..<(span.valueStart + span.valueCount)])
+                        try transaction.put(database, key, value, append: append)
+                    } else if !append {
+                        try transaction.delete(database, key)
+                    }
                 }
             }
         }

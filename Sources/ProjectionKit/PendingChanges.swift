@@ -1,4 +1,5 @@
 import Glibc
+import EventLog
 
 /// A pending change: new bytes, a value kept decoded until the batch is written, or a deletion.
 @usableFromInline
@@ -16,6 +17,9 @@ class PendingBox {
 
     @usableFromInline
     func encoded() -> [UInt8] { fatalError("PendingBox is abstract") }
+
+    @usableFromInline
+    func encode(into writer: inout ByteWriter) { fatalError("PendingBox is abstract") }
 }
 
 @usableFromInline
@@ -26,6 +30,8 @@ final class ValueBox<V: ModelEncodable>: PendingBox {
 
     @usableFromInline override func encoded() -> [UInt8] { value.encodedModelBytes() }
 
+    @usableFromInline override func encode(into writer: inout ByteWriter) { value.encodeModel(into: &writer) }
+
     /// `box` as a box of `V`s, when it is one (an identity check, not a dynamic cast).
     @inlinable
     static func of(_ box: PendingBox) -> ValueBox<V>? {
@@ -33,14 +39,18 @@ final class ValueBox<V: ModelEncodable>: PendingBox {
     }
 }
 
-/// Pending changes in key order, ready to be written (see `PendingChanges.sortedChanges`).
+/// Pending changes in key order, ready to be written (see `PendingChanges.sortedChanges`):
+/// keys and values laid out one after the other in that order, so that the write (one
+/// thread's work, while the projections' threads wait) walks memory sequentially instead
+/// of missing the cache on every entry.
 struct SortedChanges {
     /// The keys, one after the other.
     var keys: [UInt8] = []
-    /// Where each key ends in `keys`.
-    var ends: [Int] = []
-    /// Each key's new value; nil for a deletion.
-    var values: [[UInt8]?] = []
+    /// The encoded values, one after the other.
+    var values = ByteWriter(capacity: 0)
+    /// Per change: where its key ends in `keys`, where its value starts in `values` and
+    /// how long it is; a count of -1 is a deletion.
+    var spans: [(keyEnd: Int, valueStart: Int, valueCount: Int)] = []
 }
 
 /// The changes of one `ModelWriter` batch: key → new value (or deletion), with the keys
@@ -172,36 +182,40 @@ struct PendingChanges {
     }
 
     /// Entry indices in LMDB's default key order: memcmp, then the shorter key first.
-    /// Sorted by the first 24 bytes of each key (most keys are shorter), held in the array
-    /// being sorted, so most comparisons are integer compares; equal prefixes fall back to
-    /// the whole keys.
+    /// Sorted by the first 40 bytes of each key (nearly every key is shorter: the keys of
+    /// one feed or timeline share their first 24 or more), held in the array being sorted,
+    /// so most comparisons are integer compares; equal prefixes fall back to the rest of
+    /// the keys.
     func sortedIndices() -> [Int32] {
         struct Item {
-            var first: UInt64
-            var second: UInt64
-            var third: UInt64
+            var words: (UInt64, UInt64, UInt64, UInt64, UInt64)
             var index: Int32
         }
+        let prefixLength = 40
         return entries.withUnsafeBufferPointer { entries in
             arena.withUnsafeBytes { arena in
                 let base = arena.baseAddress
                 var items = [Item]()
                 items.reserveCapacity(entries.count)
                 for (index, entry) in entries.enumerated() {
-                    var prefix: (UInt64, UInt64, UInt64) = (0, 0, 0)
-                    withUnsafeMutableBytes(of: &prefix) { $0.copyMemory(from: UnsafeRawBufferPointer(start: base! + entry.start, count: min(entry.count, 24))) }
-                    items.append(Item(first: UInt64(bigEndian: prefix.0), second: UInt64(bigEndian: prefix.1),
-                                      third: UInt64(bigEndian: prefix.2), index: Int32(index)))
+                    var prefix: (UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0)
+                    withUnsafeMutableBytes(of: &prefix) { $0.copyMemory(from: UnsafeRawBufferPointer(start: base! + entry.start, count: min(entry.count, prefixLength))) }
+                    items.append(Item(words: (UInt64(bigEndian: prefix.0), UInt64(bigEndian: prefix.1), UInt64(bigEndian: prefix.2),
+                                              UInt64(bigEndian: prefix.3), UInt64(bigEndian: prefix.4)),
+                                      index: Int32(index)))
                 }
                 items.withUnsafeMutableBufferPointer { items in
                     items.sort { a, b in
-                        if a.first != b.first { return a.first < b.first }
-                        if a.second != b.second { return a.second < b.second }
-                        if a.third != b.third { return a.third < b.third }
+                        if a.words.0 != b.words.0 { return a.words.0 < b.words.0 }
+                        if a.words.1 != b.words.1 { return a.words.1 < b.words.1 }
+                        if a.words.2 != b.words.2 { return a.words.2 < b.words.2 }
+                        if a.words.3 != b.words.3 { return a.words.3 < b.words.3 }
+                        if a.words.4 != b.words.4 { return a.words.4 < b.words.4 }
+                        // Equal (zero-padded) prefixes: keys that short are one a prefix of the other.
                         let x = entries[Int(a.index)], y = entries[Int(b.index)]
                         let common = min(x.count, y.count)
-                        if common > 0 {
-                            let result = memcmp(base! + x.start, base! + y.start, common)
+                        if common > prefixLength {
+                            let result = memcmp(base! + x.start + prefixLength, base! + y.start + prefixLength, common - prefixLength)
                             if result != 0 { return result < 0 }
                         }
                         return x.count < y.count
@@ -212,23 +226,42 @@ struct PendingChanges {
         }
     }
 
-    /// The changes in key order, keys laid out one after the other in one buffer and
-    /// values encoded: writing them is then a sequential walk instead of a random one
-    /// through the table.
+    /// The changes in key order, values encoded one after the other into one buffer:
+    /// writing them is then a sequential walk instead of a random one through the table.
     func sortedChanges() -> SortedChanges {
         var sorted = SortedChanges()
-        sorted.keys.reserveCapacity(arena.count)
-        sorted.ends.reserveCapacity(entries.count)
-        sorted.values.reserveCapacity(entries.count)
-        for index in sortedIndices() {
-            let index = Int(index)
-            withKey(index) { sorted.keys.append(contentsOf: $0) }
-            sorted.ends.append(sorted.keys.count)
-            switch values[index] {
-            case .bytes(let value): sorted.values.append(value)
-            case .value(let box): sorted.values.append(box.encoded())
-            case .deleted: sorted.values.append(nil)
+        let order = sortedIndices()
+        // Every key is in the arena once: the sorted keys fill exactly as many bytes.
+        sorted.keys = [UInt8](unsafeUninitializedCapacity: arena.count) { keys, count in
+            arena.withUnsafeBytes { arena in
+                entries.withUnsafeBufferPointer { entries in
+                    var end = 0
+                    for index in order {
+                        let entry = entries[Int(index)]
+                        if entry.count > 0 {
+                            UnsafeMutableRawPointer(keys.baseAddress! + end).copyMemory(from: arena.baseAddress! + entry.start, byteCount: entry.count)
+                        }
+                        end += entry.count
+                    }
+                    count = end
+                }
             }
+        }
+        sorted.spans.reserveCapacity(entries.count)
+        sorted.values = ByteWriter(capacity: arena.count + arena.count / 2 + 64)
+        var keyEnd = 0
+        for index in order {
+            let index = Int(index)
+            keyEnd += entries[index].count
+            let start = sorted.values.bytes.count
+            switch values[index] {
+            case .bytes(let value): sorted.values.write(contentsOf: value)
+            case .value(let box): box.encode(into: &sorted.values)
+            case .deleted:
+                sorted.spans.append((keyEnd, start, -1))
+                continue
+            }
+            sorted.spans.append((keyEnd, start, sorted.values.bytes.count - start))
         }
         return sorted
     }

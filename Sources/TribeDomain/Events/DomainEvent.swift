@@ -55,7 +55,32 @@ public enum DomainEvent: Sendable, Hashable {
     /// The stored type name, e.g. "PartnerJoined" (the case name, capitalised).
     public var typeName: String { type(of: codable).typeName }
 
-    public var subjects: EventSubjects { codable.subjects }
+    /// Switched over per case rather than read through `codable`: projections ask for it
+    /// on every event, and the existential boxed most events on the heap first.
+    public var subjects: EventSubjects {
+        switch self {
+        case .memberRegistered(let e): e.subjects
+        case .memberProfileUpdated(let e): e.subjects
+        case .tribeCreated(let e): e.subjects
+        case .tribeRulesChanged(let e): e.subjects
+        case .tribePrivacyChanged(let e): e.subjects
+        case .memberApplied(let e): e.subjects
+        case .memberInvited(let e): e.subjects
+        case .memberAdmitted(let e): e.subjects
+        case .memberRejected(let e): e.subjects
+        case .memberLeft(let e): e.subjects
+        case .memberRemoved(let e): e.subjects
+        case .roleGranted(let e): e.subjects
+        case .roleRevoked(let e): e.subjects
+        case .partupLaunched(let e): e.subjects
+        case .partupUpdated(let e): e.subjects
+        case .partnerJoined(let e): e.subjects
+        case .partnerLeft(let e): e.subjects
+        case .supporterJoined(let e): e.subjects
+        case .partupDissolved(let e): e.subjects
+        case .notificationsRead(let e): e.subjects
+        }
+    }
 
     /// `tribe:…`, `partup:…`, `member:…` for every entity the event concerns.
     public var tags: [String] { subjects.tags }
