@@ -45,6 +45,21 @@ import Testing
         }
     }
 
+    @Test func aReverseScanStartsBelowAKeyThatEqualsItsPrefixsUpperBound() throws {
+        try withViews { views, database in
+            // "a" 0x01 is the smallest key past every key of the prefix "a" 0x00.
+            try views.write { txn in
+                for key: [UInt8] in [[0x61, 0x00, 0x78], [0x61, 0x00, 0x79], [0x61, 0x01]] { try txn.put(database, key, [1]) }
+            }
+            let found = try views.read { txn in
+                var keys: [[UInt8]] = []
+                try txn.scan(database, prefix: [0x61, 0x00], reverse: true) { key, _ in keys.append(Array(key)); return true }
+                return keys
+            }
+            #expect(found == [[0x61, 0x00, 0x79], [0x61, 0x00, 0x78]])
+        }
+    }
+
     @Test func aDroppedDatabaseIsGoneAndCanBeMadeAgain() throws {
         try withViews { views, database in
             try views.write { try $0.put(database, [1], [1]) }

@@ -37,7 +37,8 @@ public struct ViewReadTransaction {
         try transaction.withCursor(database.handle) { cursor in
             var entry: Cursor.Entry?
             if reverse {
-                entry = try Self.lastEntry(atMost: start ?? Self.upperBound(of: prefix), &cursor)
+                entry = try start.map { try Self.lastEntry(atMost: $0, &cursor) }
+                    ?? Self.lastEntry(before: Self.upperBound(of: prefix), &cursor)
             } else {
                 let first = start.map { prefix.lexicographicallyPrecedes($0) ? $0 : prefix } ?? prefix
                 // LMDB takes no empty key: an empty start means the first entry.
@@ -55,11 +56,18 @@ public struct ViewReadTransaction {
         try transaction.entryCount(database.handle)
     }
 
-    /// The last entry whose key is <= `bound` (with `bound` nil: the last entry).
-    private static func lastEntry(atMost bound: [UInt8]?, _ cursor: inout Cursor) throws -> Cursor.Entry? {
-        guard let bound else { return try cursor.last() }
+    /// The last entry whose key is <= `bound`.
+    private static func lastEntry(atMost bound: [UInt8], _ cursor: inout Cursor) throws -> Cursor.Entry? {
         guard let found = try cursor.seek(atLeast: bound) else { return try cursor.last() }
         return found.key.elementsEqual(bound) ? found : try cursor.previous()
+    }
+
+    /// The last entry whose key is < `bound` (with `bound` nil: the last entry). A prefix's
+    /// upper bound is exclusive: a key equal to it lies outside the prefix.
+    private static func lastEntry(before bound: [UInt8]?, _ cursor: inout Cursor) throws -> Cursor.Entry? {
+        guard let bound else { return try cursor.last() }
+        guard try cursor.seek(atLeast: bound) != nil else { return try cursor.last() }
+        return try cursor.previous()
     }
 
     /// The smallest key greater than every key starting with `prefix`, or nil when there
