@@ -23,22 +23,23 @@ public enum DirectoryModel {
 
     /// Tribes in id order after `after`, at most `limit`, that `viewer` may know of.
     public static func tribes(_ model: ModelReader, visibleTo viewer: MemberID?, after: String?, limit: Int) throws -> [TribeRecord] {
-        var found: [TribeRecord] = []
-        try scanAfter(model, prefix: ModelKey("tribe"), after: after) { _, value in
-            let record = try TribeRecord.decode(modelBytes: value, key: ModelKey("tribe"))
-            if try visibility(of: record, to: viewer, in: model) != .hidden { found.append(record) }
-            return found.count < limit
-        }
-        return found
+        try tribeRecords(model, after: after, limit: limit) { try visibility(of: $0, to: viewer, in: model) != .hidden }
     }
 
     /// Every tribe in id order, closed ones included: for auditors and analysts working on
     /// the data folder itself, not for the API.
     public static func allTribes(_ model: ModelReader) throws -> [TribeRecord] {
+        try tribeRecords(model, after: nil, limit: .max) { _ in true }
+    }
+
+    /// Up to `limit` tribes after `after` in id order that `keep` accepts.
+    private static func tribeRecords(_ model: ModelReader, after: String?, limit: Int,
+                                     keep: (TribeRecord) throws -> Bool) throws -> [TribeRecord] {
         var found: [TribeRecord] = []
-        try scanAfter(model, prefix: ModelKey("tribe"), after: nil) { _, value in
-            found.append(try TribeRecord.decode(modelBytes: value, key: ModelKey("tribe")))
-            return true
+        try scanAfter(model, prefix: ModelKey("tribe"), after: after) { _, value in
+            let record = try TribeRecord.decode(modelBytes: value, key: ModelKey("tribe"))
+            if try keep(record) { found.append(record) }
+            return found.count < limit
         }
         return found
     }

@@ -128,19 +128,21 @@ struct CommandRoutes {
     }
 
     @Sendable func invite(_ request: Request, context: TribelogContext) async throws -> Response {
-        let actor = try context.requireActor()
-        let tribe = try context.tribeParameter()
-        let body = try await JSON.body(MemberBody.self, request, limit: limit)
-        let member = try Self.id(MemberID.self, body.member, field: "member")
-        return try await execute(InviteMember(tribe: tribe, member: member), actor: actor, request, context, created: true)
+        try await aboutMember(request, context) { InviteMember(tribe: $0, member: $1) }
     }
 
     @Sendable func admit(_ request: Request, context: TribelogContext) async throws -> Response {
+        try await aboutMember(request, context) { AdmitMember(tribe: $0, member: $1) }
+    }
+
+    /// An admin's command about the member named in the body, in the tribe of the path.
+    private func aboutMember<C: Command>(_ request: Request, _ context: TribelogContext,
+                                         _ command: (TribeID, MemberID) -> C) async throws -> Response {
         let actor = try context.requireActor()
         let tribe = try context.tribeParameter()
         let body = try await JSON.body(MemberBody.self, request, limit: limit)
         let member = try Self.id(MemberID.self, body.member, field: "member")
-        return try await execute(AdmitMember(tribe: tribe, member: member), actor: actor, request, context, created: true)
+        return try await execute(command(tribe, member), actor: actor, request, context, created: true)
     }
 
     @Sendable func reject(_ request: Request, context: TribelogContext) async throws -> Response {

@@ -33,8 +33,7 @@ struct DemoCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        var logger = Logger(label: "tribelog.demo", factory: { StreamLogHandler.standardError(label: $0) })
-        logger.logLevel = ProcessInfo.processInfo.environment["TRIBELOG_DEBUG"] == nil ? .warning : .debug
+        let logger = ReadModels.logger(label: "tribelog.demo")
         var options = EventStoreOptions()
         options.durability = .noSync
         options.logger = logger

@@ -34,11 +34,19 @@ struct RebuildCommand: ParsableCommand {
         let built = try ReadModels.build(from: store, into: views, names: names, until: nil, label: "rebuilding")
         let models = names?.joined(separator: ", ") ?? "all read models"
         if json {
-            return try JSONOutput.print(RebuildResult(models: names ?? built.host.status().map(\.name), events: built.position,
-                                                      seconds: built.seconds, eventsPerSecond: Double(built.position) / max(built.seconds, 1e-9)))
+            return try JSONOutput.print(built.result(names))
         }
         print(String(format: "rebuilt %@ from %llu events in %.2f s (%.0f events/s)", models, built.position, built.seconds,
-                     Double(built.position) / max(built.seconds, 1e-9)))
+                     built.eventsPerSecond))
+    }
+}
+
+extension ReadModels.Built {
+    var eventsPerSecond: Double { Double(position) / max(seconds, 1e-9) }
+
+    /// What `rebuild --json` and `replay --json` print.
+    func result(_ names: [String]?) -> RebuildResult {
+        RebuildResult(models: names ?? host.status().map(\.name), events: position, seconds: seconds, eventsPerSecond: eventsPerSecond)
     }
 }
 

@@ -38,8 +38,7 @@ struct ReplayCommand: ParsableCommand {
         let views = try ViewStore.open(directory: outURL, logger: options.logger)
         let built = try ReadModels.build(from: store, into: views, names: names, until: target, label: "replaying")
         if json {
-            return try JSONOutput.print(RebuildResult(models: names ?? built.host.status().map(\.name), events: built.position,
-                                                      seconds: built.seconds, eventsPerSecond: Double(built.position) / max(built.seconds, 1e-9)))
+            return try JSONOutput.print(built.result(names))
         }
         let last = try store.read(from: built.position, limit: 1).first
         let when = last.map { " (recorded \($0.recordedAt.date.formatted(.iso8601)))" } ?? ""

@@ -7,8 +7,10 @@ import TribeProjections
 /// Builds read models for the CLI: `rebuild` into the data folder's own views, `replay`
 /// and `analyse` into a folder of their own.
 enum ReadModels {
-    static func logger() -> Logger {
-        var logger = Logger(label: "tribelog", factory: { StreamLogHandler.standardError(label: $0) })
+    /// Warnings only (debug with TRIBELOG_DEBUG=1), to standard error: standard output
+    /// carries the command's result.
+    static func logger(label: String = "tribelog") -> Logger {
+        var logger = Logger(label: label, factory: { StreamLogHandler.standardError(label: $0) })
         logger.logLevel = ProcessInfo.processInfo.environment["TRIBELOG_DEBUG"] == nil ? .warning : .debug
         return logger
     }
