@@ -11,15 +11,25 @@ struct BenchCommand: AsyncParsableCommand {
             single-event writers), indexes it, scans and decodes it with two tasks, and compares
             each figure with a raw C LMDB program compiled and run in the same invocation, on the
             same disk, with the same event count, batch and value size. Then generates a demo
-            history (untimed) and times a full rebuild of every read model from it. Needs cc and
-            LMDB's headers (Tools/setup installs them).
+            history (untimed) and times a full rebuild of every read model from it, measures how
+            far the read models trail a log taking writes, and serves the demo history under
+            wrk (GET /health, a tribe's feed, POST joins). Needs cc, LMDB's headers and wrk
+            (Tools/setup installs them).
 
-            Example: tribelog bench --json
+            Examples:
+              tribelog bench --json
+              tribelog bench --only http --scale 10     # the server on a history ten times the demo
             """)
 
     @Flag(help: "Print one JSON object.") var json = false
     @Option(help: "Keep the benchmark log in this folder (empty or new) instead of a scratch one.") var data: String?
     @Option(help: "Events in the batched run.") var events = 200_000
+    @Option(help: "Measure only these parts, comma-separated: log (append, index, scan and size against the C ceiling), rebuild, lag, http.",
+            transform: BenchPart.parse) var only: Set<BenchPart> = Set(BenchPart.allCases)
+    @Option(help: "Size of the demo history for the rebuild and HTTP parts, as a multiple of 200 tribes, 5000 members, 2000 part-ups.")
+    var scale = 1
+    @Option(help: "Seconds of each HTTP load run.") var httpSeconds = 10
+    @Option(help: "Connections of each HTTP load run.") var connections = 64
 
     static let batch = 1_000
     static let concurrentWriters = 64
@@ -31,6 +41,8 @@ struct BenchCommand: AsyncParsableCommand {
 
     func validate() throws {
         guard events >= 1 else { throw ValidationError("--events must be at least 1") }
+        guard (1...100).contains(scale) else { throw ValidationError("--scale must be 1 to 100 (10 is about 470 000 events)") }
+        guard httpSeconds >= 1, connections >= 1 else { throw ValidationError("--http-seconds and --connections must be at least 1") }
     }
 
     func run() async throws {
@@ -43,12 +55,54 @@ struct BenchCommand: AsyncParsableCommand {
         try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: scratch) }
 
-        // Compiled first, so a machine without cc or LMDB's headers fails in a second.
-        let ceiling = try Ceiling.build(in: scratch)
+        // What can fail at once (no cc, no LMDB headers, no wrk) fails before anything is measured.
+        let ceiling = only.contains(.log) ? try Ceiling.build(in: scratch) : nil
+        let wrk = only.contains(.http) ? try Wrk.find(threads: 2, connections: connections, seconds: httpSeconds) : nil
         var report = BenchReport()
+        if let ceiling { try await measureLog(ceiling, scratch: scratch, logFolder: logFolder, into: &report) }
+
+        let demoSize = DemoSize(tribes: 200 * scale, members: 5_000 * scale, partups: 2_000 * scale)
+        let demo = scratch.appendingPathComponent("demo")
+        if only.contains(.rebuild) || only.contains(.http) {
+            report.demoEvents = try await step("generating a demo history (\(demoSize.tribes) tribes, \(demoSize.members) members, \(demoSize.partups) part-ups)") {
+                try await Measurements.demoHistory(in: demo, size: demoSize)
+            }
+        }
+        if only.contains(.rebuild) {
+            report.rebuildEPS = try await step("rebuilding the read models of the demo history") {
+                Double(report.demoEvents) / (try Measurements.rebuild(in: demo))
+            }
+        }
+        if only.contains(.lag) {
+            let lag = try await step("following a demo history live while it is written (read-model lag)") {
+                try await ProjectionLag.measure(in: scratch.appendingPathComponent("lag"), size: Self.lagDemo,
+                                                logger: Measurements.options(automaticIndexing: true).logger)
+            }
+            report.lagSamples = lag.samples.count
+            report.lagP50Milliseconds = lag.percentile(0.5)
+            report.lagP99Milliseconds = lag.percentile(0.99)
+        }
+        if let wrk {
+            report.http = try await step("serving the demo history under load (wrk, \(connections) connections, \(httpSeconds) s a run)") {
+                try await HTTPLoad.measure(data: demo, scratch: scratch.appendingPathComponent("http"), wrk: wrk)
+            }
+            report.httpConnections = connections
+        }
+        stage(nil)
+
+        if json {
+            print(report.json)
+        } else {
+            print(report.table)
+            if let logFolder, ceiling != nil { print("\nThe batched run's log is kept in \(logFolder.path): tribelog verify --data \(logFolder.path)") }
+        }
+    }
+
+    /// The log against the C ceiling: batched and concurrent durable appends, index, scan, size.
+    private func measureLog(_ ceiling: Ceiling, scratch: URL, logFolder: URL?, into report: inout BenchReport) async throws {
+        let events = self.events
         report.events = events
         report.batch = Self.batch
-
         stage("generating \(events) events")
         var mix = EventMix(seed: 1)
         let batches = stride(from: 0, to: events, by: Self.batch).map { start in
@@ -63,6 +117,7 @@ struct BenchCommand: AsyncParsableCommand {
         let concurrentEvents = Self.concurrentWriters * Self.eventsPerWriter
         report.concurrentWriters = Self.concurrentWriters
         report.concurrentEvents = concurrentEvents
+        var requestsPerCommit = 0.0
         report.appendConcurrentEPS = try await step("appending with \(Self.concurrentWriters) concurrent writers") {
             // A fresh store, indexer off as in the batched run: the C ceiling it is compared
             // with has no indexer either. Measured in steady state, as on a server past its
@@ -76,9 +131,10 @@ struct BenchCommand: AsyncParsableCommand {
             let before = store.writerStatistics
             let eps = Double(concurrentEvents) / (try await Measurements.appendConcurrent(store, writers))
             let after = store.writerStatistics
-            report.concurrentRequestsPerCommit = Double(after.requests - before.requests) / Double(max(after.commits - before.commits, 1))
+            requestsPerCommit = Double(after.requests - before.requests) / Double(max(after.commits - before.commits, 1))
             return eps
         }
+        report.concurrentRequestsPerCommit = requestsPerCommit
 
         let valueBytes = report.valueBytes
         let batched = try await step("running the C ceiling (\(events) events, batch \(Self.batch), \(valueBytes)-byte values)") {
@@ -91,28 +147,6 @@ struct BenchCommand: AsyncParsableCommand {
                                 events: Self.singleFsyncEvents, batch: 1, valueBytes: valueBytes).appendEPS
         }
         report.singleFsyncEvents = Self.singleFsyncEvents
-
-        let rebuilt = try await step("generating a demo history and rebuilding its read models") {
-            try await Measurements.rebuild(in: scratch.appendingPathComponent("demo"))
-        }
-        report.rebuildEvents = rebuilt.events
-        report.rebuildEPS = Double(rebuilt.events) / rebuilt.seconds
-
-        let lag = try await step("following a demo history live while it is written (read-model lag)") {
-            try await ProjectionLag.measure(in: scratch.appendingPathComponent("lag"), size: Self.lagDemo,
-                                            logger: Measurements.options(automaticIndexing: true).logger)
-        }
-        report.lagSamples = lag.samples.count
-        report.lagP50Milliseconds = lag.percentile(0.5)
-        report.lagP99Milliseconds = lag.percentile(0.99)
-        stage(nil)
-
-        if json {
-            print(report.json)
-        } else {
-            print(report.table)
-            if let logFolder { print("\nThe batched run's log is kept in \(logFolder.path): tribelog verify --data \(logFolder.path)") }
-        }
     }
 
     /// The batched run and everything measured on its log: index, scan, sizes.

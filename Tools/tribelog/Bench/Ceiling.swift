@@ -16,11 +16,11 @@ struct Ceiling {
         guard let source = Bundle.module.url(forResource: "lmdb_ceiling", withExtension: "c") else {
             throw BenchError("the bench's C source (lmdb_ceiling.c) is not next to this tribelog: rebuild it with `swift build -c release`")
         }
-        guard let compiler = findExecutable("cc") else {
+        guard let compiler = ChildProcess.find("cc") else {
             throw BenchError("no C compiler (cc) on PATH: the bench compiles its LMDB ceiling; run Tools/setup")
         }
         let output = directory.appendingPathComponent("lmdb_ceiling")
-        let (status, errors) = try run(compiler, ["-O2", "-o", output.path, source.path, "-llmdb"])
+        let (status, errors) = try ChildProcess.run(compiler, ["-O2", "-o", output.path, source.path, "-llmdb"])
         if status != 0 {
             if errors.contains("lmdb.h") || errors.contains("-llmdb") {
                 throw BenchError("cannot compile the LMDB ceiling: LMDB's header or library is missing: run Tools/setup\n\(errors)")
@@ -35,7 +35,7 @@ struct Ceiling {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let arguments = [directory.path, "\(events)", "\(batch)", "\(max(valueBytes, 1))", sync ? "sync" : "nosync"]
-        let (status, output) = try Self.run(executable, arguments)
+        let (status, output) = try ChildProcess.run(executable, arguments)
         guard status == 0 else {
             throw BenchError("the LMDB ceiling failed (exit \(status)) for \(arguments.dropFirst().joined(separator: " ")): \(output)")
         }
@@ -48,32 +48,5 @@ struct Ceiling {
             throw BenchError("the LMDB ceiling printed something unexpected: \(output)")
         }
         return Result(appendEPS: append, readEPS: read)
-    }
-
-    private static func findExecutable(_ name: String) -> URL? {
-        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"
-        return path.split(separator: ":").lazy
-            .map { URL(fileURLWithPath: String($0)).appendingPathComponent(name) }
-            .first { FileManager.default.isExecutableFile(atPath: $0.path) }
-    }
-
-    /// Runs a program to completion and returns its status and its output. Standard output
-    /// and error share one pipe, drained before waiting, so a chatty compiler cannot fill
-    /// one pipe while this waits on the other.
-    private static func run(_ program: URL, _ arguments: [String]) throws -> (Int32, String) {
-        let process = Process()
-        process.executableURL = program
-        process.arguments = arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        do {
-            try process.run()
-        } catch {
-            throw BenchError("cannot run \(program.path): \(error.localizedDescription)")
-        }
-        let output = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: output, as: UTF8.self))
     }
 }

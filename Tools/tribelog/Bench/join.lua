@@ -1,6 +1,6 @@
--- wrk script for Tools/load: POST /partups/{id}/partners, each request a different
+-- wrk script of the bench's HTTP part (tribelog bench --only http, Tools/load): POST /partups/{id}/partners, each request a different
 -- (member, part-up) pair so that no join is refused as "already a partner".
--- Files (from Tools/load): tokens.txt "MEMBER TOKEN" per line, partups.txt one id per line.
+-- Files (written by the bench): tokens.txt "MEMBER TOKEN" per line, partups.txt one id per line.
 -- Each wrk thread walks its own share of the pairs: g = k * threads + thread index.
 
 local dir = os.getenv("LOAD_DIR") or "."
