@@ -67,7 +67,7 @@ struct BenchReport {
             ("append_batched_ratio", fixed(appendBatchedRatio, 3)),
             ("concurrent_writers", "\(concurrentWriters)"), ("concurrent_events", "\(concurrentEvents)"),
             ("append_concurrent_eps", rate(appendConcurrentEPS)),
-            ("concurrent_requests_per_commit", String(format: "%.1f", concurrentRequestsPerCommit)),
+            ("concurrent_requests_per_commit", fixed(concurrentRequestsPerCommit, 1)),
             ("ceiling_single_fsync_events", "\(singleFsyncEvents)"),
             ("ceiling_single_fsync_eps", rate(ceilingSingleFsyncEPS)),
             ("append_concurrent_ratio", fixed(appendConcurrentRatio, 2)),
