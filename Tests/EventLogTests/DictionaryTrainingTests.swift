@@ -41,6 +41,32 @@ import Testing
         }
     }
 
+    /// Every commit asks the training whether to start (`considerTraining`). Its state once
+    /// was a tuple holding the delivery closure inside a Mutex: each locked access wrapped
+    /// the closure in one more reabstraction thunk, so after ~100 000 commits the chain
+    /// of thunks overflowed the stack when the store was released (seen at 10 × the demo
+    /// size). Many considerations, then a delivery and a release, must stay flat.
+    @Test func manyCommitsDoNotNestTheDeliveryClosure() async throws {
+        var options = Fixtures.options(autoIndex: false)
+        options.dictionaryTrainingPoints = []
+        try await Fixtures.withStore(options) { store, _ in
+            for i in 0..<120 { _ = try await store.append([Self.event(i % 3, i)], to: "s") }
+            var trainingOptions = options
+            trainingOptions.dictionaryTrainingPoints = [100]
+            trainingOptions.dictionarySampleCount = 100
+            let delivered = Mutex<[UInt32]>([])
+            var training: DictionaryTraining? = DictionaryTraining(reader: store.reader, registry: store.codec.dictionaries,
+                                                                   options: trainingOptions)
+            training?.deliver = { dictionary in delivered.withLock { $0.append(dictionary.id) } }
+            // Below the training point: each call only looks at the state, as a commit does.
+            for head in 0..<400_000 { training?.considerTraining(head: Position(head % 100)) }
+            training?.considerTraining(head: store.head)
+            training?.wait()
+            #expect(delivered.withLock { $0 } == [1])
+            training = nil  // released on this task's small stack, as a store's close releases it
+        }
+    }
+
     /// Training points close together and many small commits: a training run that starts
     /// before the previous dictionary is installed must not store a second dictionary under
     /// the same id (that overwrote the one records were already compressed with).

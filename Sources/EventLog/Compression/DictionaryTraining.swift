@@ -11,10 +11,20 @@ final class DictionaryTraining: Sendable {
     private let points: [Position]
     private let sampleCount: Int
     private let logger: Logger
-    /// `trained` counts the dictionaries stored or on their way to the writer: it, not the
-    /// registry (which learns of a dictionary only after its commit), decides the next id,
-    /// so two trainings can never hand out the same id.
-    private let state: Mutex<(busy: Bool, trained: Int, deliver: (@Sendable (CompressionDictionary) -> Void)?)>
+    /// A struct, not a tuple: a closure inside a tuple inside the generic Mutex is stored
+    /// at the Mutex's abstraction, and every `inout` access (each commit asks
+    /// `considerTraining`) wrapped `deliver` in one more reabstraction thunk, until
+    /// releasing the chain overflowed the stack. A nominal type's fields are not reabstracted.
+    private struct State {
+        var busy = false
+        /// Counts the dictionaries stored or on their way to the writer: it, not the
+        /// registry (which learns of a dictionary only after its commit), decides the next
+        /// id, so two trainings can never hand out the same id.
+        var trained: Int
+        var deliver: (@Sendable (CompressionDictionary) -> Void)?
+    }
+
+    private let state: Mutex<State>
     private let idle = DispatchGroup()
 
     init(reader: LogReader, registry: DictionaryRegistry, options: EventStoreOptions) {
@@ -23,7 +33,7 @@ final class DictionaryTraining: Sendable {
         self.points = options.dictionaryTrainingPoints.sorted()
         self.sampleCount = options.dictionarySampleCount
         self.logger = options.logger
-        self.state = Mutex((false, Int(registry.nextID) - 1, nil))
+        self.state = Mutex(State(trained: Int(registry.nextID) - 1))
     }
 
     var deliver: (@Sendable (CompressionDictionary) -> Void)? {
