@@ -85,7 +85,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Tools/tribelog",
-            resources: [.copy("Bench/lmdb_ceiling.c"), .copy("Bench/join.lua")],
+            resources: [.copy("Bench/lmdb_ceiling.c"), .copy("Bench/join.lua"), .copy("Bench/reads.lua")],
             swiftSettings: strict),
         .testTarget(
             name: "EventLogTests",
