@@ -1,0 +1,31 @@
+import Foundation
+import Testing
+@testable import EventLog
+
+/// After a failed commit the writer reloads its state from disk. When even that fails,
+/// the writer must not stay stopped: the requests of that moment are refused with
+/// EventStoreUnavailable, and the next append tries the reload again and goes on.
+@Suite struct WriterRecoveryTests {
+    struct DiskFull: Error {}
+    struct ReadFailed: Error {}
+
+    @Test(.timeLimit(.minutes(1))) func aFailedReloadIsTriedAgainWithTheNextAppend() async throws {
+        try await Fixtures.withStore { store, _ in
+            #expect(try await store.append([Fixtures.event()], to: "s").positions == [1])
+            let writer = try #require(store.writer)
+            writer.committer.failNextCommit.withLock { $0 = DiskFull() }
+            writer.failNextReload.withLock { $0 = ReadFailed() }
+
+            await #expect(throws: DiskFull.self) { try await store.append([Fixtures.event()], to: "s") }
+            let refused = await #expect(throws: EventStoreUnavailable.self) { try await store.append([Fixtures.event()], to: "s") }
+            #expect(refused?.description.contains("could not recover from a storage failure") == true, "\(String(describing: refused))")
+            #expect(refused?.description.contains("ReadFailed") == true)
+            #expect(store.head == 1)
+
+            let again = Fixtures.event()
+            #expect(try await store.append([again], to: "s", expected: .exact(1)).positions == [2])
+            #expect(try store.read(from: 2, limit: 1).map(\.id) == [again.id])
+            #expect(try store.verify().isIntact)
+        }
+    }
+}
