@@ -28,4 +28,21 @@ import Testing
             #expect(try store.verify().isIntact)
         }
     }
+
+    /// An import's batches: after one fails, the later ones of its sequence are refused
+    /// even once the writer has recovered, while other appends go on.
+    @Test(.timeLimit(.minutes(1))) func aSequenceStopsAtItsFirstFailedAppend() async throws {
+        try await Fixtures.withStore { store, _ in
+            let sequence = AppendSequence()
+            #expect(try await store.submit([Fixtures.event()], to: "s", sequence: sequence).result().positions == [1])
+            try #require(store.writer).committer.failNextCommit.withLock { $0 = DiskFull() }
+            let failed = try store.submit([Fixtures.event()], to: "s", sequence: sequence)
+            await #expect(throws: DiskFull.self) { try await failed.result() }
+            #expect(try await store.append([Fixtures.event()], to: "other").positions == [2], "the writer recovered")
+            let later = try store.submit([Fixtures.event()], to: "s", sequence: sequence)
+            await #expect(throws: DiskFull.self) { try await later.result() }
+            #expect(sequence.firstFailure is DiskFull)
+            #expect(store.head == 2)
+        }
+    }
 }

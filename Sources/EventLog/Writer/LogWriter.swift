@@ -126,10 +126,12 @@ final class LogWriter: @unchecked Sendable {
             if let range = pending { record(job.entries[range], ids: &batchIDs) }
             pending = nil
             do {
+                if let earlier = request.sequence?.firstFailure { throw earlier }
                 let start = job.entries.count
                 job.outcomes.append(.success(try decide(request, ids: batchIDs, job: &job)))
                 if job.entries.count > start { pending = start..<job.entries.count }
             } catch {
+                request.sequence?.fail(error)
                 job.outcomes.append(.failure(error))
             }
         }
