@@ -14,7 +14,7 @@ import Testing
             #expect(try await store.append([Fixtures.event()], to: "s").positions == [1])
             let writer = try #require(store.writer)
             writer.committer.failNextCommit.withLock { $0 = DiskFull() }
-            writer.failNextReload.withLock { $0 = ReadFailed() }
+            writer.failReloads.withLock { $0 = ReadFailed() }
 
             await #expect(throws: DiskFull.self) { try await store.append([Fixtures.event()], to: "s") }
             let refused = await #expect(throws: EventStoreUnavailable.self) { try await store.append([Fixtures.event()], to: "s") }
@@ -22,6 +22,7 @@ import Testing
             #expect(refused?.description.contains("ReadFailed") == true)
             #expect(store.head == 1)
 
+            writer.failReloads.withLock { $0 = nil }  // the cause went away
             let again = Fixtures.event()
             #expect(try await store.append([again], to: "s", expected: .exact(1)).positions == [2])
             #expect(try store.read(from: 2, limit: 1).map(\.id) == [again.id])

@@ -28,8 +28,8 @@ final class LogWriter: @unchecked Sendable {
     private let logger: Logger
     /// Owned by the writer's dispatch queue: the log as decided, committed or in flight.
     private var state: WriterState
-    /// Tests set this to make the next reload after a failed commit fail.
-    let failNextReload = Mutex<(any Error)?>(nil)
+    /// Tests set this to make reloads after a failed commit fail, until they clear it.
+    let failReloads = Mutex<(any Error)?>(nil)
 
     init(env: LMDBEnvironment, databases: LogDatabases, state: WriterState, tail: TailIndex,
          queries: QueryEngine, dictionaries: DictionaryRegistry,
@@ -100,7 +100,7 @@ final class LogWriter: @unchecked Sendable {
     private func recover() -> EventStoreUnavailable? {
         committer.waitUntilIdle()
         do {
-            if let injected = failNextReload.withLock({ e in defer { e = nil }; return e }) { throw injected }
+            if let injected = failReloads.withLock({ $0 }) { throw injected }
             state = try reload()
             inFlight.reset(committedUpTo: state.head)
             committer.recovered()
