@@ -87,10 +87,12 @@ let package = Package(
             path: "Tools/tribelog",
             resources: [.copy("Bench/lmdb_ceiling.c"), .copy("Bench/join.lua"), .copy("Bench/reads.lua")],
             swiftSettings: strict),
+        // Private mount namespaces (tmpfs with a size, read-only binds) for the fault tests.
+        .target(name: "MountSupport", path: "Tests/MountSupport", swiftSettings: strict),
         .testTarget(
             name: "EventLogTests",
             dependencies: [
-                "EventLog",
+                "EventLog", "MountSupport",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ],
             path: "Tests/EventLogTests", swiftSettings: strict),
@@ -113,7 +115,7 @@ let package = Package(
         .testTarget(
             name: "TribelogCLITests",
             dependencies: [
-                "tribelog", "EventLog", "TribeDomain", "ProjectionKit", "TribeProjections",
+                "tribelog", "EventLog", "TribeDomain", "ProjectionKit", "TribeProjections", "MountSupport",
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Tests/TribelogCLITests", swiftSettings: strict),

@@ -67,9 +67,12 @@ public final class EventStore: Sendable {
     /// submitted one after the other are committed in that order, and many are carried by
     /// one fsync. For bulk writers (imports) that keep a window of appends in flight; each
     /// ticket tells its own outcome. Validation errors are thrown here, before queueing.
+    /// Appends of one `sequence` land in order or not at all: after one fails, the later
+    /// ones are refused with its error.
     public func submit(_ events: [NewEvent], to stream: String, expected: ExpectedVersion = .any,
-                       condition: AppendCondition? = nil) throws -> AppendTicket {
-        let request = try prepareRequest(events, to: stream, expected: expected, condition: condition)
+                       condition: AppendCondition? = nil, sequence: AppendSequence? = nil) throws -> AppendTicket {
+        var request = try prepareRequest(events, to: stream, expected: expected, condition: condition)
+        request.sequence = sequence
         let ticket = AppendTicket()
         request.submit { ticket.complete($0) }
         return ticket

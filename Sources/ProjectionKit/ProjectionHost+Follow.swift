@@ -4,10 +4,32 @@ import Logging
 extension ProjectionHost {
     /// Rebuilds what is outdated, then follows the log until the task is cancelled or the
     /// store closes. Run it as the host's service.
+    ///
+    /// A batch that cannot be stored (a full disk) is retried, pausing longer each time up
+    /// to `maxRetryPause`: nothing of it was written, so the next try starts at the same
+    /// event and none is skipped. Throwing instead would stop the whole server.
     public func run() async throws {
         if !outdated.isEmpty { try rebuild(outdated) }
+        var pause = Self.firstRetryPause
+        var failingSince: ContinuousClock.Instant?
         while !Task.isCancelled {
-            if try step() > 0 {
+            let applied: Int
+            do {
+                applied = try step()
+            } catch {
+                logger.error("read models could not be written; retrying", metadata: [
+                    "error": "\(error)", "retry_in": "\(pause)"])
+                failingSince = failingSince ?? .now
+                try? await Task.sleep(for: pause)
+                pause = min(pause * 2, Self.maxRetryPause)
+                continue
+            }
+            if let since = failingSince {
+                logger.notice("read models are written again", metadata: ["failed_for": "\(ContinuousClock.now - since)"])
+                failingSince = nil
+                pause = Self.firstRetryPause
+            }
+            if applied > 0 {
                 await Task.yield()
                 continue
             }
@@ -27,6 +49,9 @@ extension ProjectionHost {
             total += applied
         }
     }
+
+    static let firstRetryPause = Duration.milliseconds(100)
+    static let maxRetryPause = Duration.seconds(2)
 
     func lowestFollowingCheckpoint() -> Position? {
         state.withLock { $0.filter(\.isFollowing).map(\.checkpoint).min() }

@@ -1,3 +1,4 @@
+import EventLog
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -51,6 +52,13 @@ public struct APIError: Error, Sendable, CustomStringConvertible {
             return APIError(.serviceUnavailable, code: "contention", error.description, headers: [.retryAfter: "1"])
         case let error as ProjectionUnavailable:
             return .unavailable(error.description, retryAfter: 2)
+        case let error as LMDBError where error.isDiskFull:
+            // Nothing of the command was written; the folder's path stays in the server's log.
+            return APIError(.serviceUnavailable, code: "disk_full",
+                            "the server's disk is full, so this command was not recorded: retry later, once the operator has freed space on the data folder's disk (everything acknowledged before is safe)",
+                            headers: [.retryAfter: "30"])
+        case let error as EventStoreUnavailable:
+            return .unavailable("the event log cannot take commands right now (\(error.description)): retry later", retryAfter: 30)
         case let error as any HTTPResponseError:
             switch error.status {
             case .notFound: return .notFound("there is no such route: see GET /openapi.json for the routes")

@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import MountSupport
 import Testing
 
 @testable import EventLog
@@ -86,17 +87,7 @@ import Testing
     }
 
     /// Can this process make a private mount namespace (root with CAP_SYS_ADMIN)?
-    static let canMountPrivately: Bool = {
-        guard getuid() == 0, FileManager.default.isExecutableFile(atPath: "/usr/bin/unshare") else { return false }
-        let scratch = TemporaryFolder("mount-probe")
-        defer { scratch.remove() }
-        guard (try? FileManager.default.createDirectory(at: scratch.url, withIntermediateDirectories: true)) != nil,
-              let run = try? runChild(URL(fileURLWithPath: "/usr/bin/unshare"),
-                                      ["--mount", "--propagation", "private", "sh", "-c", #"mount -t tmpfs -o ro tmpfs "$1""#, "sh", scratch.url.path],
-                                      seconds: 5)
-        else { return false }
-        return run.status == 0
-    }()
+    static let canMountPrivately = PrivateMount.isAvailable
 
     /// Runs `tribelog ARGS` in a private mount namespace in which `folder` is read-only.
     private static func tribelogOnReadOnlyMount(_ folder: URL, fresh: Bool, _ arguments: [String]) throws -> ToolRun {

@@ -23,10 +23,18 @@ struct CLI {
 
     struct CLIMissing: Error, CustomStringConvertible { let description: String }
 
+    /// The executable and arguments that run `tribelog arguments…`, after `launcher` when
+    /// one is given (a command that runs the rest, e.g. in a private mount namespace).
+    static func commandLine(_ arguments: [String], launcher: [String] = []) throws -> (URL, [String]) {
+        guard let first = launcher.first else { return (try executable(), arguments) }
+        return (URL(fileURLWithPath: first), launcher.dropFirst() + [try executable().path] + arguments)
+    }
+
     /// Runs `tribelog arguments…`, standard output to `stdoutFile` when given (for large
     /// exports), else captured as text.
     @discardableResult
-    static func run(_ arguments: [String], stdin: String? = nil, stdoutFile: URL? = nil, timeout: Double = 120) throws -> Run {
+    static func run(_ arguments: [String], stdin: String? = nil, stdoutFile: URL? = nil, timeout: Double = 120,
+                    launcher: [String] = []) throws -> Run {
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("tribelog-cli-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: scratch) }
@@ -35,8 +43,7 @@ struct CLI {
         _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
         _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
         let process = Process()
-        process.executableURL = try executable()
-        process.arguments = arguments
+        (process.executableURL, process.arguments) = try commandLine(arguments, launcher: launcher)
         process.standardOutput = try FileHandle(forWritingTo: outURL)
         process.standardError = try FileHandle(forWritingTo: errURL)
         if let stdin {

@@ -37,18 +37,7 @@ extension ServeCommandTests {
         #expect(acknowledged.count > Self.clients, "too few commands were acknowledged to mean anything")
         #expect(server.logged.contains("log closed"))
 
-        var options = EventStoreOptions()
-        options.readOnly = true
-        let store = try EventStore.open(directory: URL(fileURLWithPath: data), options: options)
-        defer { store.close() }
-        for ack in acknowledged {
-            let event = try store.read(from: ack.position, limit: 1).first
-            #expect(event?.position == ack.position && event?.type == "TribeCreated" && event?.tags.contains("tribe:\(ack.tribe)") == true,
-                    "tribe \(ack.tribe) acknowledged at \(ack.position), the log holds \(String(describing: event?.type)) \(event?.tags ?? [])")
-        }
-        // Each acknowledged command appended once, retried or not.
-        let created = try store.read(from: 1, limit: .max).filter { $0.type == "TribeCreated" }.flatMap(\.tags)
-        for ack in acknowledged { #expect(created.filter { $0 == "tribe:\(ack.tribe)" }.count == 1, "\(ack.tribe)") }
+        try Acknowledged.expectInLog(acknowledged, data: data)
         let verified = try CLI.run(["verify", "--data", data])
         #expect(verified.status == 0, "\(verified.stdout)\(verified.stderr)")
     }

@@ -13,9 +13,9 @@ final class ServeProcess: @unchecked Sendable {
     /// The server's log, in a file: under load it logs more than a pipe holds unread.
     let logFile: URL
 
-    init(data: String, environment: [String: String] = [:]) throws {
-        process.executableURL = try CLI.executable()
-        process.arguments = ["serve", "--data", data, "--port", "0"]
+    /// `launcher` prefixes the command line (e.g. `PrivateMount.launcher`).
+    init(data: String, environment: [String: String] = [:], launcher: [String] = []) throws {
+        (process.executableURL, process.arguments) = try CLI.commandLine(["serve", "--data", data, "--port", "0"], launcher: launcher)
         if !environment.isEmpty { process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
         let output = Pipe()
         logFile = URL(fileURLWithPath: data + "-serve.log")
@@ -52,13 +52,19 @@ final class ServeProcess: @unchecked Sendable {
     /// Sends one JSON request; the status and body, or nil when no answer came.
     func send(_ method: String, _ path: String, json: String? = nil, token: String? = nil,
               headers: [String: String] = [:], timeout: Double = 5) async -> (status: Int, body: String)? {
+        await exchange(method, path, json: json, token: token, headers: headers, timeout: timeout).map { ($0.status, $0.body) }
+    }
+
+    /// Like `send`, with the response's headers.
+    func exchange(_ method: String, _ path: String, json: String? = nil, token: String? = nil, headers: [String: String] = [:],
+                  timeout: Double = 5) async -> (status: Int, body: String, headers: [AnyHashable: Any])? {
         var request = URLRequest(url: URL(string: base + path)!, timeoutInterval: timeout)
         request.httpMethod = method
         request.httpBody = json.map { Data($0.utf8) }
         if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
         for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
         guard let (body, response) = try? await URLSession.shared.data(for: request),
-              let status = (response as? HTTPURLResponse)?.statusCode else { return nil }
-        return (status, String(decoding: body, as: UTF8.self))
+              let response = response as? HTTPURLResponse else { return nil }
+        return (response.statusCode, String(decoding: body, as: UTF8.self), response.allHeaderFields)
     }
 }

@@ -37,7 +37,16 @@ struct ImportCommand: AsyncParsableCommand {
         defer { store.close() }
         let progress = Progress("importing")
         let started = ContinuousClock.now
-        let counts = try await ImportAppender(store: store).append(reader) { progress.update(UInt64($0), of: UInt64(lines)) }
+        let before = store.head
+        let counts: ImportAppender.Counts
+        do {
+            counts = try await ImportAppender(store: store).append(reader) { progress.update(UInt64($0), of: UInt64(lines)) }
+        } catch {
+            // Each commit is whole, so what is stored is a prefix of the file's new events.
+            store.close()
+            throw CLIError("the import stopped: \(error)\n\(store.head - before) of the \(lines) events were appended before that, "
+                           + "whole and in order; once fixed, run the same import again: it skips the events already stored")
+        }
         store.close()  // with --no-sync, this is the one sync
         progress.finish()
         let elapsed = ContinuousClock.now - started

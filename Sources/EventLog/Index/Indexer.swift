@@ -105,7 +105,8 @@ final class Indexer: @unchecked Sendable {
                 usleep(2_000)
                 do {
                     try catchUp(to: head())
-                    control.withLock { $0.failure = nil }
+                    let hadFailed = control.withLock { c in defer { c.failure = nil }; return c.failure != nil }
+                    if hadFailed { logger.notice("indexing resumed after a failure", metadata: ["checkpoint": "\(checkpoint)"]) }
                 } catch {
                     // Reads stay correct from the in-memory tail meanwhile; retry after a
                     // pause, since most causes (a full disk) pass.

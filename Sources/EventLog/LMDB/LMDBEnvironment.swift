@@ -151,15 +151,17 @@ final class LMDBEnvironment: @unchecked Sendable {
             do {
                 return try resizeLock.withShared {
                     let txn = try begin(readOnly: false)
+                    let result: T
                     do {
-                        let result = try body(txn)
-                        try check(mdb_txn_commit(txn.handle), "mdb_txn_commit", path: path)
-                        return result
+                        result = try body(txn)
                     } catch {
-                        // After a failed mdb_txn_commit the handle is already freed.
-                        if !((error as? LMDBError)?.operation == "mdb_txn_commit") { mdb_txn_abort(txn.handle) }
+                        mdb_txn_abort(txn.handle)
                         throw error
                     }
+                    // mdb_txn_commit frees the handle, whether it succeeds or not.
+                    let code = mdb_txn_commit(txn.handle)
+                    if code != 0 { throw commitError(code) }
+                    return result
                 }
             } catch let error as LMDBError where error.isMapFull {
                 try grow()
@@ -168,6 +170,19 @@ final class LMDBEnvironment: @unchecked Sendable {
             }
         }
     }
+
+    /// LMDB reports a write that stored only part of its pages as EIO ("short write,
+    /// filesystem full?"). When the disk has (almost) no room left, that is a full disk:
+    /// say so, so that callers and clients are told what to do (free space, retry).
+    private func commitError(_ code: Int32) -> LMDBError {
+        var disk = statvfs()
+        if code == EIO, statvfs(path, &disk) == 0, Int(disk.f_bavail) * Int(disk.f_frsize) < Self.nearlyFull {
+            return LMDBError(code: ENOSPC, operation: "mdb_txn_commit (short write)", path: path)
+        }
+        return LMDBError(code: code, operation: "mdb_txn_commit", path: path)
+    }
+
+    private static let nearlyFull = 1 << 20
 
     /// Flushes buffers to disk; needed after commits made with `noSync`.
     func sync() throws(LMDBError) {

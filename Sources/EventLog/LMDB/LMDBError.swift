@@ -12,6 +12,8 @@ public struct LMDBError: Error, CustomStringConvertible, Sendable {
 
     public var isMapFull: Bool { code == MDB_MAP_FULL }
     public var isMapResized: Bool { code == MDB_MAP_RESIZED }
+    /// The disk (or the user's quota) had no room for the write.
+    public var isDiskFull: Bool { code == ENOSPC || code == EDQUOT }
 
     public var description: String {
         "\(summary) [\(operation): \(String(cString: mdb_strerror(code)))]"

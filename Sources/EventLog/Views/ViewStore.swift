@@ -21,8 +21,10 @@ public final class ViewStore: Sendable {
         self.environment = environment
     }
 
-    /// Opens (creating if needed) the views environment in `directory`.
-    public static func open(directory: URL, readOnly: Bool = false, logger: Logger) throws -> ViewStore {
+    /// Opens (creating if needed) the views environment in `directory`. The map starts at
+    /// `initialMapSize` (or the file's size, if larger) and doubles whenever a write fills it.
+    public static func open(directory: URL, readOnly: Bool = false, logger: Logger,
+                            initialMapSize: Int = 64 << 20) throws -> ViewStore {
         if !readOnly {
             do {
                 try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -33,7 +35,7 @@ public final class ViewStore: Sendable {
         var options = LMDBEnvironment.Options()
         options.readOnly = readOnly
         options.maxDatabases = maxDatabases
-        options.initialMapSize = 64 << 20
+        options.initialMapSize = initialMapSize
         return ViewStore(environment: try LMDBEnvironment(path: directory.path, options: options, logger: logger))
     }
 

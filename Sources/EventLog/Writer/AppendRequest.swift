@@ -10,6 +10,8 @@ struct AppendRequest: Sendable {
     /// checkpoint at that moment (if the indexer moved on since, the writer looks again).
     let knownPositions: [Position?]
     let idsCheckedUpTo: Position
+    /// Refused once an earlier append of this sequence failed.
+    let sequence: AppendSequence?
     /// Called once, when the request is durable or refused.
     let complete: @Sendable (Result<AppendResult, any Error>) -> Void
 }

@@ -9,10 +9,11 @@ struct PreparedRequest {
     let condition: AppendCondition?
     let known: [Position?]
     let checkedUpTo: Position
+    var sequence: AppendSequence?
 
     func submit(_ complete: @escaping @Sendable (Result<AppendResult, any Error>) -> Void) {
         writer.submit(AppendRequest(stream: stream, events: events, expected: expected, condition: condition,
-                                    knownPositions: known, idsCheckedUpTo: checkedUpTo, complete: complete))
+                                    knownPositions: known, idsCheckedUpTo: checkedUpTo, sequence: sequence, complete: complete))
     }
 }
 

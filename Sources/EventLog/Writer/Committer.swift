@@ -150,6 +150,9 @@ final class Committer: @unchecked Sendable {
         for job in jobs {
             for (request, outcome) in zip(job.requests, job.outcomes) {
                 if let failure, case .success = outcome {
+                    // Marked before the writer recovers (it waits for this thread first),
+                    // so no later append of the sequence is decided on the recovered state.
+                    request.sequence?.fail(failure)
                     request.complete(.failure(failure))
                 } else {
                     request.complete(outcome)

@@ -28,6 +28,8 @@ final class LogWriter: @unchecked Sendable {
     private let logger: Logger
     /// Owned by the writer's dispatch queue: the log as decided, committed or in flight.
     private var state: WriterState
+    /// Tests set this to make reloads after a failed commit fail, until they clear it.
+    let failReloads = Mutex<(any Error)?>(nil)
 
     init(env: LMDBEnvironment, databases: LogDatabases, state: WriterState, tail: TailIndex,
          queries: QueryEngine, dictionaries: DictionaryRegistry,
@@ -76,31 +78,38 @@ final class LogWriter: @unchecked Sendable {
 
     private func drain() {
         while true {
-            if committer.failure != nil { recover() }
+            let refusal = committer.failure != nil ? recover() : nil
             let requests = intake.withLock { q -> [AppendRequest] in
                 defer { q.pending.removeAll(keepingCapacity: true) }
                 if q.pending.isEmpty { q.draining = false }
                 return q.pending
             }
             if requests.isEmpty { return }
+            if let refusal {
+                for request in requests { request.complete(.failure(refusal)) }
+                continue
+            }
             decide(requests)
         }
     }
 
     /// After a failed commit the state holds decisions the disk does not have. Once the
-    /// committer has failed everything decided on them, reload the state as `open` does;
-    /// if even that fails, refuse appends from now on.
-    private func recover() {
+    /// committer has failed everything decided on them, reload the state as `open` does.
+    /// If even that fails, the requests of this round are refused and the next round tries
+    /// again: the cause (a full disk, a passing I/O error) may go away while the process runs.
+    private func recover() -> EventStoreUnavailable? {
         committer.waitUntilIdle()
         do {
+            if let injected = failReloads.withLock({ $0 }) { throw injected }
             state = try reload()
             inFlight.reset(committedUpTo: state.head)
             committer.recovered()
+            logger.notice("log writer recovered from a failed commit", metadata: ["head": "\(state.head)"])
+            return nil
         } catch {
-            logger.critical("writer stopped: state could not be reloaded", metadata: ["error": "\(error)"])
-            intake.withLock {
-                $0.closed = EventStoreUnavailable(description: "the log writer stopped after a storage failure (\(error)): fix the cause and reopen the data folder")
-            }
+            logger.critical("log writer cannot reload its state after a failed commit: appends are refused until it can",
+                            metadata: ["error": "\(error)"])
+            return EventStoreUnavailable(description: "the log writer could not recover from a storage failure (\(error)): fix the cause; appends are retried with the next request")
         }
     }
 
@@ -117,10 +126,12 @@ final class LogWriter: @unchecked Sendable {
             if let range = pending { record(job.entries[range], ids: &batchIDs) }
             pending = nil
             do {
+                if let earlier = request.sequence?.firstFailure { throw earlier }
                 let start = job.entries.count
                 job.outcomes.append(.success(try decide(request, ids: batchIDs, job: &job)))
                 if job.entries.count > start { pending = start..<job.entries.count }
             } catch {
+                request.sequence?.fail(error)
                 job.outcomes.append(.failure(error))
             }
         }

@@ -20,10 +20,13 @@ struct ImportAppender {
         var stream = ""
         var inFlight: [AppendTicket] = []
         var lines = 0
+        // After a failed batch the later ones, already queued, must not land: the log
+        // keeps a prefix of the file and a second run appends the rest in order.
+        let sequence = AppendSequence()
 
         func submitBatch() throws {
             guard !batch.isEmpty else { return }
-            inFlight.append(try store.submit(batch, to: stream))
+            inFlight.append(try store.submit(batch, to: stream, sequence: sequence))
             batch.removeAll(keepingCapacity: true)
         }
 
