@@ -29,7 +29,7 @@ struct ReadModelComparison {
         guard FileManager.default.fileExists(atPath: viewsFolder.appendingPathComponent("data.mdb").path) else { return Outcome() }
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("tribelog-verify-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: scratch) }
-        for attempt in 1...attempts {
+        for _ in 1...attempts {
             // Opened anew each time: a read-only log sees the head it had when opened.
             var options = EventStoreOptions()
             options.readOnly = true
@@ -40,7 +40,7 @@ struct ReadModelComparison {
             let live = try ProjectionHost(store: store, views: liveViews, projections: TribelogProjections.all(), logger: logger)
             let before = try ProjectionHost.checkpoints(in: liveViews)
             // A model ahead of this snapshot's head was moved by a server since the log was opened.
-            if attempt < attempts, before.values.contains(where: { $0 > store.head }) { continue }
+            if before.values.contains(where: { $0 > store.head }) { continue }
             let outdated = Set(live.outdated)
             let names = TribelogProjections.all().map(\.name).filter { !outdated.contains($0) && before[$0] != nil }
             try? FileManager.default.removeItem(at: scratch)
