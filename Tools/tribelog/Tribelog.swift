@@ -8,6 +8,6 @@ struct Tribelog: AsyncParsableCommand {
         subcommands: [
             ServeCommand.self, TokenCommand.self, DemoCommand.self, ExportCommand.self, ImportCommand.self,
             AuditCommand.self, ReplayCommand.self, AnalyseCommand.self, RebuildCommand.self, VerifyCommand.self,
-            BenchCommand.self, AppendLoopCommand.self, FollowLoopCommand.self,
+            BenchCommand.self, AppendLoopCommand.self, FollowLoopCommand.self, CrashTestCommand.self,
         ])
 }

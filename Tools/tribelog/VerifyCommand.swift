@@ -10,41 +10,61 @@ struct VerifyCommand: ParsableCommand {
         abstract: "Recompute the hash chain, check the indexes agree with the events and no read model is ahead of the log.",
         discussion: """
             Exit status 0 when the log is intact; 1 naming the first bad position otherwise.
-            Safe while a server is writing: it opens the log read-only.
+            Safe while a server is writing: it opens the log read-only. With --read-models it \
+            also rebuilds every read model into a temporary folder, up to the position the live \
+            one reached, and compares them entry by entry, naming the first key that differs.
 
-            Example: tribelog verify --data ./data
+            Examples:
+              tribelog verify --data ./data
+              tribelog verify --data ./data --read-models
             """)
 
     @Option(help: "The data folder.") var data: String
+    @Flag(help: "Also compare every read model with a rebuild from the log.") var readModels = false
     @Flag(help: "Print the report as JSON.") var json = false
 
     func run() throws {
-        var options = EventStoreOptions()
-        options.readOnly = true
-        let store = try EventStore.open(directory: URL(fileURLWithPath: data), options: options)
-        defer { store.close() }
-        let progress = Progress("verifying")
-        let report = try store.verify { done, total in progress.update(done, of: total) }
-        progress.finish()
-        let models = try readModelProblems(store)
+        let (report, models) = try Self.check(data: data, readModels: readModels)
         if json {
-            let fields: [String: Any] = [
+            var fields: [String: Any] = [
                 "intact": report.isIntact && models.isEmpty, "events": report.events, "indexed": report.indexedUpTo,
                 "first_bad_position": report.firstBadPosition.map { $0 as Any } ?? NSNull(),
                 "problems": report.problems + models,
             ]
+            if readModels { fields["read_models_equal_rebuild"] = models.isEmpty }
             let data = try JSONSerialization.data(withJSONObject: fields, options: [.sortedKeys])
             print(String(decoding: data, as: UTF8.self))
         } else {
             print(report)
             for problem in models { print(problem) }
+            if readModels && models.isEmpty { print("every read model equals a rebuild from the log") }
         }
         if !report.isIntact || !models.isEmpty { throw ExitCode(1) }
     }
 
+    /// The log's report and the read models' problems (the crash test checks with it too).
+    static func check(data: String, readModels: Bool) throws -> (report: VerificationReport, models: [String]) {
+        var options = EventStoreOptions()
+        options.readOnly = true
+        let store = try EventStore.open(directory: URL(fileURLWithPath: data), options: options)
+        let progress = Progress("verifying")
+        let verified = Result { try store.verify { done, total in progress.update(done, of: total) } }
+        progress.finish()
+        let ahead = Result { try readModelProblems(store, data: data) }
+        // Closed before the comparison opens the folder again: LMDB wants one handle per process.
+        store.close()
+        let report = try verified.get()
+        var models = try ahead.get()
+        if readModels && models.isEmpty {
+            let compared = try ReadModelComparison(data: data).run()
+            models += compared.differences
+        }
+        return (report, models)
+    }
+
     /// A read model whose checkpoint is past the log's head was built from another log
     /// (the log was replaced or restored from an older backup).
-    private func readModelProblems(_ store: EventStore) throws -> [String] {
+    private static func readModelProblems(_ store: EventStore, data: String) throws -> [String] {
         guard FileManager.default.fileExists(atPath: store.viewsDirectory.appendingPathComponent("data.mdb").path) else { return [] }
         let views = try ViewStore.open(directory: store.viewsDirectory, readOnly: true, logger: Logger(label: "tribelog.verify"))
         return try ProjectionHost.checkpoints(in: views).sorted { $0.key < $1.key }.compactMap { name, checkpoint in
