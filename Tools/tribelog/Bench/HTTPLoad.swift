@@ -27,7 +27,10 @@ enum HTTPLoad {
         try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
         let server = try ServeChild(data: data, logFile: scratch.appendingPathComponent("serve.log"))
         // Measured once every read model has caught up: a first start builds them.
-        try await server.waitUntilCaughtUp(timeout: 600)
+        guard try await server.waitUntilModelsCaughtUp(timeout: 600) else {
+            server.crash()
+            throw BenchError("the served read models did not catch up with the log within 600 s; see \(server.logFile.path)")
+        }
         let authority = await TokenAuthority(secret: try JWTSecret.load(data: data))
         let inputs = try await LoadInputs.write(into: scratch, from: server, authority: authority)
         let scripts = ["LOAD_DIR": scratch.path, "LOAD_THREADS": "\(wrk.threads)"]
@@ -41,7 +44,7 @@ enum HTTPLoad {
         let join = try wrk.run(server.base, ["-s", try script("join")], environment: scripts)
         let elapsed = Measurements.seconds(since: started)
         let after = try await Counters.read(server)
-        let stopped = try await server.stop()
+        let stopped = try await server.stop() == 0
         return Figures(health: health, feed: feed, reads: reads, join: join,
                        joinEventsPerSecond: Double(after.head - before.head) / elapsed,
                        appendsPerCommit: Double(after.appends - before.appends) / Double(max(after.commits - before.commits, 1)),

@@ -7,7 +7,7 @@ import Synchronization
 /// One round: the clients send their scripts to a running server until it is killed.
 struct CrashRound: Sendable {
     let number: Int
-    let server: CrashServer
+    let server: ServeChild
     let session: URLSession
     /// Member ids and their bearer tokens: three per client.
     let members: [String]
@@ -76,7 +76,7 @@ struct CrashRound: Sendable {
 
     /// The status and body, or nil when no answer came (refused connection, reset, timeout).
     private func send(_ command: ScriptedCommand, key: String, token: String) async -> (Int, Data)? {
-        var request = URLRequest(url: URL(string: server.base.absoluteString + command.path)!, timeoutInterval: 10)
+        var request = URLRequest(url: URL(string: server.base + command.path)!, timeoutInterval: 10)
         request.httpMethod = command.method
         request.httpBody = command.body.map { Data($0.utf8) }
         if command.body != nil { request.setValue("application/json", forHTTPHeaderField: "Content-Type") }

@@ -57,7 +57,7 @@ struct CrashTestCommand: AsyncParsableCommand {
         var scripts = (0..<clients).map { ClientScript(client: $0, run: run) }
         let progress = Progress("crash rounds")
         for round in 1...rounds {
-            let server = try CrashServer(data: data)
+            let server = try ServeChild(data: URL(fileURLWithPath: data), logFile: URL(fileURLWithPath: data + "-serve.log"))
             let delay = Double.random(in: 0.05...maxDelay, using: &random)
             let crashRound = CrashRound(number: round, server: server, session: session, members: members, tokens: tokens, ledger: ledger)
             scripts = await crashRound.run(scripts, killAfter: .milliseconds(Int(delay * 1000)))
@@ -94,8 +94,8 @@ struct CrashTestCommand: AsyncParsableCommand {
     /// The server once more, without a kill: its read models catch up with what the
     /// crashes left, then SIGTERM. Its exit status (nil: it did not stop, or never caught up).
     private func finalRun(session: URLSession) async throws -> Int32? {
-        let server = try CrashServer(data: data)
-        guard try await server.waitUntilModelsCaughtUp(session: session) else {
+        let server = try ServeChild(data: URL(fileURLWithPath: data), logFile: URL(fileURLWithPath: data + "-serve.log"))
+        guard try await server.waitUntilModelsCaughtUp(timeout: 120, session: session) else {
             server.crash()
             return nil
         }

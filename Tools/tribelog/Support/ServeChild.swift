@@ -4,26 +4,31 @@ import FoundationNetworking
 #endif
 
 /// `tribelog serve` on a data folder and a free port of 127.0.0.1, started as a child the
-/// way a user starts it: the address comes from the line it prints once it listens. Its
-/// log goes to a file, since under load it logs more than a pipe holds unread.
-final class ServeChild {
+/// way a user starts it (this same executable): the address comes from the line it prints
+/// once it listens. Its log is appended to a file, since under load it logs more than a
+/// pipe holds unread. Stopped with SIGTERM, or killed with SIGKILL by the crash test.
+final class ServeChild: @unchecked Sendable {
     struct Failure: Error, CustomStringConvertible {
         let description: String
     }
 
     let process = Process()
+    /// `http://127.0.0.1:PORT`, without a trailing slash.
     let base: String
     let logFile: URL
 
-    init(data: URL, logFile: URL, startTimeout: Double = 60) throws {
+    init(data: URL, logFile: URL, startTimeout: Double = 120) throws {
         self.logFile = logFile
         process.executableURL = try ChildProcess.tribelog()
         process.arguments = ["serve", "--data", data.path, "--port", "0"]
         let output = Pipe()
-        _ = FileManager.default.createFile(atPath: logFile.path, contents: nil)
+        if !FileManager.default.fileExists(atPath: logFile.path) { _ = FileManager.default.createFile(atPath: logFile.path, contents: nil) }
+        let log = try FileHandle(forWritingTo: logFile)
+        log.seekToEndOfFile()
         process.standardOutput = output
-        process.standardError = try FileHandle(forWritingTo: logFile)
+        process.standardError = log
         try process.run()
+        // The one line serve prints once it listens: "tribelog serving http://127.0.0.1:PORT".
         var printed = ""
         let deadline = Date().addingTimeInterval(startTimeout)
         while !printed.contains("\n") && Date() < deadline && process.isRunning {
@@ -33,19 +38,37 @@ final class ServeChild {
               address.hasPrefix("http://") else {
             if process.isRunning { kill(process.processIdentifier, SIGKILL) }
             process.waitUntilExit()
-            let logged = (try? String(contentsOf: logFile, encoding: .utf8)) ?? ""
-            throw Failure(description: "tribelog serve did not start on \(data.path): \(logged.suffix(600))")
+            throw Failure(description: "tribelog serve --data \(data.path) did not print its address (it printed \"\(printed)\"); its log is \(logFile.path)")
         }
         base = address
     }
 
     deinit { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
 
+    /// SIGKILL: no shutdown, no flush, as when the machine loses power to the process.
+    func crash() {
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+    }
+
+    /// SIGTERM and the exit status, or nil when it did not exit within `timeout` (then it
+    /// is killed).
+    func stop(timeout: Double = 30) async throws -> Int32? {
+        kill(process.processIdentifier, SIGTERM)
+        let stopBy = Date().addingTimeInterval(timeout)
+        while process.isRunning && Date() < stopBy { try await Task.sleep(for: .milliseconds(20)) }
+        guard !process.isRunning else {
+            crash()
+            return nil
+        }
+        return process.terminationReason == .exit ? process.terminationStatus : 128 + process.terminationStatus
+    }
+
     /// GET `path` as JSON (with a bearer token when given).
-    func getJSON(_ path: String, token: String? = nil) async throws -> Any {
+    func getJSON(_ path: String, token: String? = nil, session: URLSession = .shared) async throws -> Any {
         var request = URLRequest(url: URL(string: base + path)!, timeoutInterval: 30)
         if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
-        let (body, response) = try await URLSession.shared.data(for: request)
+        let (body, response) = try await session.data(for: request)
         guard let status = (response as? HTTPURLResponse)?.statusCode, status == 200 else {
             throw Failure(description: "GET \(path) answered \((response as? HTTPURLResponse)?.statusCode ?? 0): \(String(decoding: body.prefix(300), as: UTF8.self))")
         }
@@ -58,29 +81,22 @@ final class ServeChild {
         return String(decoding: body, as: UTF8.self)
     }
 
-    /// Waits until every read model follows the log with nothing left to apply.
-    func waitUntilCaughtUp(timeout: Double) async throws {
+    /// Waits until /health shows every read model following at the log's head with nothing
+    /// left to apply; false on timeout.
+    func waitUntilModelsCaughtUp(timeout: Double, session: URLSession = .shared) async throws -> Bool {
         let deadline = Date().addingTimeInterval(timeout)
         while Date() < deadline {
-            if let health = try? await getJSON("/health") as? [String: Any],
-               let projections = health["projections"] as? [[String: Any]],
-               projections.allSatisfy({ ($0["lagEvents"] as? Int) == 0 && ($0["state"] as? String) == "following" }) {
-                return
+            if let health = try? await getJSON("/health", session: session) as? [String: Any],
+               let head = (health["head"] as? NSNumber)?.uint64Value,
+               let projections = health["projections"] as? [[String: Any]], !projections.isEmpty,
+               projections.allSatisfy({
+                   $0["state"] as? String == "following" && ($0["position"] as? NSNumber)?.uint64Value == head
+                       && ($0["lagEvents"] as? NSNumber)?.uint64Value == 0
+               }) {
+                return true
             }
-            try await Task.sleep(for: .milliseconds(200))
+            try await Task.sleep(for: .milliseconds(100))
         }
-        throw Failure(description: "the read models did not catch up with the log within \(Int(timeout)) s")
-    }
-
-    /// SIGTERM, then waits for the exit; true when it exited with status 0.
-    func stop(timeout: Double = 30) async throws -> Bool {
-        kill(process.processIdentifier, SIGTERM)
-        let deadline = Date().addingTimeInterval(timeout)
-        while process.isRunning && Date() < deadline { try await Task.sleep(for: .milliseconds(20)) }
-        if process.isRunning {
-            kill(process.processIdentifier, SIGKILL)
-            return false
-        }
-        return process.terminationReason == .exit && process.terminationStatus == 0
+        return false
     }
 }
