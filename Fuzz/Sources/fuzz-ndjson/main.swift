@@ -1,3 +1,3 @@
 import FuzzDriver
 
-runFuzzer(fuzzNDJSON)
+runFuzzer()

@@ -9,4 +9,7 @@
 // `main` cannot be the program's.
 int LLVMFuzzerRunDriver(int *argc, char ***argv, int (*test)(const uint8_t *data, size_t size));
 
+// What each fuzz target defines (with `@_cdecl`): the test of one input.
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
 #endif
