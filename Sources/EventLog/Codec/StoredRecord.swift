@@ -22,6 +22,9 @@ enum StoredRecord {
         guard dictionary <= UInt64(UInt32.max) else { throw .malformed("dictionary id", "\(dictionary) out of range") }
         let chain = try r.readBytes(count: chainPrefixLength, "chain prefix")
         let version = try r.readVarint("stream version")
+        // No stream reaches 2^63 events; a larger version is damage, and one an export
+        // line could not carry back (JSON integers stop at Int64.max on import).
+        guard version <= UInt64(Int64.max) else { throw .malformed("stream version", "\(version) out of range") }
         let frame = try r.readBytes(count: r.remaining, "compressed body")
         return Parsed(dictionaryID: UInt32(dictionary), chainPrefix: chain, streamVersion: version, frame: frame)
     }
