@@ -31,6 +31,21 @@ import Testing
         }
     }
 
+    /// A payload value that happens to be `{"$bytes": …}` is how a line marks raw bytes:
+    /// written as such, it came back as other bytes (a string) or was refused (a number).
+    @Test(arguments: [PayloadValue.string("aGk="), .int(5), .object([PayloadField(key: "a", value: .null)])])
+    func aPayloadShapedLikeTheBytesMarkerComesBackAsTheSameBytes(_ inner: PayloadValue) throws {
+        let payload = PayloadValue.object([PayloadField(key: "$bytes", value: inner)]).encoded
+        let sent = RecordedEvent(position: 1, id: UUID(), stream: "s", streamVersion: 1, type: "T", tags: [],
+                                 recordedAt: Timestamp(microseconds: 0), metadata: EventMetadata(), payload: payload)
+        let line = render(sent)
+        let imported = try parse(line)
+        #expect(imported.event.payload == payload)
+        let again = RecordedEvent(position: 1, id: imported.event.id, stream: "s", streamVersion: 1, type: "T", tags: [],
+                                  recordedAt: Timestamp(microseconds: 0), metadata: imported.event.metadata, payload: imported.event.payload)
+        #expect(render(again) == line)
+    }
+
     @Test(arguments: [
         (#"{"id":"x"}"#, #""id" is not a UUID"#),
         (#"[1]"#, "one JSON object"),

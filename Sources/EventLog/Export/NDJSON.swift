@@ -71,7 +71,10 @@ enum NDJSON {
 
     static func writePayload(_ bytes: [UInt8], into output: inout [UInt8]) {
         if bytes.isEmpty { return output.append(contentsOf: JSONBytes.null) }
-        if let value = bytes.withUnsafeBytes({ try? PayloadValue.decode($0) }) {
+        // A value that is itself an object with the one key "$bytes" would read back as
+        // raw bytes (or be refused): it is written as the base64 of its encoding instead,
+        // which an import turns back into exactly these bytes.
+        if let value = bytes.withUnsafeBytes({ try? PayloadValue.decode($0) }), !value.isRawBytesMarker {
             value.writeJSON(into: &output)
         } else {
             PayloadValue.object([PayloadField(key: "$bytes", value: .string(Data(bytes).base64EncodedString()))])
@@ -120,5 +123,13 @@ enum NDJSON {
         while rest > 0 { digits += 1; rest /= 10 }
         for _ in digits..<max(width, digits) { output.append(UInt8(ascii: "0")) }
         PayloadValue.writeDecimal(number, into: &output)
+    }
+}
+
+extension PayloadValue {
+    /// `{"$bytes": …}`: how a line carries payload bytes as base64.
+    var isRawBytesMarker: Bool {
+        if case .object(let fields) = self, fields.count == 1, fields[0].key == "$bytes" { return true }
+        return false
     }
 }

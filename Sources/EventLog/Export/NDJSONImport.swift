@@ -57,7 +57,7 @@ public enum NDJSONLine {
     private static func payload(_ data: PayloadValue?) throws(NDJSONLineError) -> [UInt8] {
         switch data {
         case nil, .null?: return []
-        case .object(let fields)? where fields.count == 1 && fields[0].key == "$bytes":
+        case .object(let fields)? where data?.isRawBytesMarker == true:
             guard case .string(let text) = fields[0].value, let bytes = Data(base64Encoded: text) else {
                 throw NDJSONLineError("\"data\".\"$bytes\" must be base64")
             }
