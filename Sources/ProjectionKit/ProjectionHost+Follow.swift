@@ -20,6 +20,7 @@ extension ProjectionHost {
                 logger.error("read models could not be written; retrying", metadata: [
                     "error": "\(error)", "retry_in": "\(pause)"])
                 failingSince = failingSince ?? .now
+                storeFailure.withLock { $0 = "the read models could not be stored since \(Timestamp.now().iso8601) (\(error)); retrying every \(pause)" }
                 try? await Task.sleep(for: pause)
                 pause = min(pause * 2, Self.maxRetryPause)
                 continue
@@ -27,6 +28,7 @@ extension ProjectionHost {
             if let since = failingSince {
                 logger.notice("read models are written again", metadata: ["failed_for": "\(ContinuousClock.now - since)"])
                 failingSince = nil
+                storeFailure.withLock { $0 = nil }
                 pause = Self.firstRetryPause
             }
             if applied > 0 {

@@ -23,6 +23,8 @@ public final class ProjectionHost: Sendable {
     let state: Mutex<[Slot]>
     let serial = Mutex(())
     let waiters = PositionWaiters()
+    /// Why the follower's last batch could not be stored, while it retries (nil: it was).
+    let storeFailure = Mutex<String?>(nil)
 
     /// What the host knows of one projection, in the order of `projections`.
     struct Slot: Sendable {
@@ -110,6 +112,7 @@ public final class ProjectionHost: Sendable {
     /// Where each projection stands.
     public func status() -> [ProjectionStatus] {
         let head = store.head
+        let stalled = storeFailure.withLock { $0 }
         return state.withLock { $0 }.map { slot in
             let lag = head > slot.checkpoint ? head - slot.checkpoint : 0
             var lagMilliseconds: Int64 = 0
@@ -117,7 +120,7 @@ public final class ProjectionHost: Sendable {
                 lagMilliseconds = max(0, (Timestamp.now().microseconds - next.recordedAt.microseconds) / 1_000)
             }
             let state: ProjectionStatus.State = slot.failure.map { .failed($0) }
-                ?? (slot.rebuilding || slot.needsRebuild ? .rebuilding : .following)
+                ?? (slot.rebuilding || slot.needsRebuild ? .rebuilding : stalled.map { .stalled($0) } ?? .following)
             return ProjectionStatus(name: slot.name, version: slot.version, position: slot.checkpoint,
                                     lagEvents: lag, lagMilliseconds: lagMilliseconds, state: state)
         }

@@ -7,6 +7,9 @@ public struct ProjectionStatus: Sendable, Hashable {
         case following
         /// Being built from position 1 into a fresh database; reads wait for the swap.
         case rebuilding
+        /// Following, but the last batch could not be stored (a full disk): retried with
+        /// back-off until it is; the message says why.
+        case stalled(String)
         /// Stopped at an event it could not apply; the message says which and why.
         case failed(String)
     }

@@ -27,18 +27,23 @@ struct SystemRoutes {
         var projections: [Projection]
     }
 
-    /// 200 {"status":"ok"} while every read model follows or rebuilds; 503 "failing" when one stopped.
+    /// 200 {"status":"ok"} while every read model follows or rebuilds; 200 "degraded" while
+    /// they cannot be stored (reads answer, from models that stopped moving); 503 "failing"
+    /// when one stopped.
     @Sendable func health(_ request: Request, context: TribelogContext) async throws -> Response {
         let projections = server.host.status().map { status -> Health.Projection in
             switch status.state {
             case .following: Health.Projection(name: status.name, position: status.position, lagEvents: status.lagEvents, state: "following")
             case .rebuilding: Health.Projection(name: status.name, position: status.position, lagEvents: status.lagEvents, state: "rebuilding")
+            case .stalled(let message):
+                Health.Projection(name: status.name, position: status.position, lagEvents: status.lagEvents, state: "stalled", error: message)
             case .failed(let message):
                 Health.Projection(name: status.name, position: status.position, lagEvents: status.lagEvents, state: "failed", error: message)
             }
         }
         let failing = projections.contains { $0.state == "failed" }
-        return try JSON.response(Health(status: failing ? "failing" : "ok", head: server.store.head, projections: projections),
+        let degraded = projections.contains { $0.state == "stalled" }
+        return try JSON.response(Health(status: failing ? "failing" : degraded ? "degraded" : "ok", head: server.store.head, projections: projections),
                                  status: failing ? .serviceUnavailable : .ok)
     }
 
