@@ -27,7 +27,9 @@ extension ProjectionHost {
             var events = try readChunk(from: next, target: target, for: chosen, inHalves: true)
             repeat {
                 let isLast = events.last.map { $0.position >= target } ?? true
+                let applying = ContinuousClock.now
                 try applyConcurrently(events, writers)
+                let writing = ContinuousClock.now
                 next = (events.last?.position ?? target) + 1
                 // Writing is one thread's work: the next chunk is read and decoded on
                 // another thread meanwhile.
@@ -44,8 +46,13 @@ extension ProjectionHost {
                         if isLast { try swap(fresh, checkpoint: target, in: transaction) }
                     }
                 }
+                let wrote = ContinuousClock.now
                 reading.wait()
                 try written.get()
+                logger.debug("rebuild chunk", metadata: [
+                    "events": "\(events.count)", "apply": "\(writing - applying)", "write": "\(wrote - writing)",
+                    "read_wait": "\(ContinuousClock.now - wrote)",
+                    "apply_by_projection": "\(writers.map { "\(projections[$0.index].name) \($0.duration)" }.joined(separator: ", "))"])
                 // Dropped by each projection's thread when it starts on the next chunk.
                 for writer in writers { writer.committed = true }
                 progress?(min(next - 1, target), target)
