@@ -9,7 +9,7 @@ extension ProjectionHost {
     /// to `maxRetryPause`: nothing of it was written, so the next try starts at the same
     /// event and none is skipped. Throwing instead would stop the whole server.
     public func run() async throws {
-        if !outdated.isEmpty { try rebuild(outdated) }
+        if !outdated.isEmpty { try buildOutdated() }
         var pause = Self.firstRetryPause
         var failingSince: ContinuousClock.Instant?
         while !Task.isCancelled {
@@ -37,6 +37,27 @@ extension ProjectionHost {
             }
             let from = lowestFollowingCheckpoint() ?? store.head
             guard await store.waitForCommit(after: from) else { return }
+        }
+    }
+
+    /// Builds the outdated projections together; if one of them cannot apply an event, the
+    /// others are built on their own and that one is left failed (its status says where
+    /// and why), as a projection that fails while following is: one bad model must not
+    /// keep the server, and every other model, from starting.
+    func buildOutdated() throws {
+        let names = outdated
+        do {
+            try rebuild(names)
+        } catch is ApplyFailure {
+            for name in names {
+                do {
+                    try rebuild([name])
+                } catch let failure as ApplyFailure {
+                    logger.error("projection failed while being built", metadata: [
+                        "projection": "\(failure.projection)", "position": "\(failure.position)", "error": "\(failure.error)"])
+                    state.withLock { $0[failure.index].failure = failure.message }
+                }
+            }
         }
     }
 
@@ -83,9 +104,8 @@ extension ProjectionHost {
                 }
             } catch let failure as ApplyFailure {
                 // Nothing of the batch was stored; the next step goes on without this projection.
-                let message = "projection '\(failure.projection)' could not apply the event at position \(failure.position): \(failure.error); the others go on: fix the projection and restart, or rebuild it"
                 logger.error("projection failed", metadata: ["projection": "\(failure.projection)", "position": "\(failure.position)", "error": "\(failure.error)"])
-                state.withLock { $0[failure.index].failure = message }
+                state.withLock { $0[failure.index].failure = failure.message }
                 return events.count
             }
             state.withLock { slots in for (index, _) in following { slots[index].checkpoint = last } }
@@ -110,9 +130,16 @@ extension ProjectionHost {
 }
 
 /// A projection threw while applying an event.
-struct ApplyFailure: Error {
+struct ApplyFailure: Error, CustomStringConvertible {
     let index: Int
     let projection: String
     let position: Position
     let error: any Error
+
+    /// What its status says.
+    var message: String {
+        "projection '\(projection)' could not apply the event at position \(position): \(error); the others go on: fix the projection and restart, or rebuild it"
+    }
+
+    var description: String { message }
 }

@@ -95,4 +95,33 @@ import Testing
         #expect(try CountingProjection.counts(host, name: "picky")["type/A"] == 30)
         #expect(await host.waitUntil(scratch.store.head, projection: "picky", timeout: .milliseconds(100)) == false)
     }
+
+    /// On start the outdated models are built together; one that cannot apply an event
+    /// must not keep the others (and the server running the host) from starting.
+    @Test func aModelThatCannotBeBuiltOnStartLeavesTheOthersFollowing() async throws {
+        let scratch = try Scratch()
+        defer { scratch.remove() }
+        try await scratch.append(30, types: ["A"])
+        let bad = try await scratch.store.append([NewEvent(type: "Poison")], to: "s").positions[0]
+        try await scratch.append(30, types: ["B"])
+        let host = try scratch.host([CountingProjection(), CountingProjection(name: "picky", failOn: "Poison")])
+        #expect(Set(host.outdated) == ["counts", "picky"])
+        let running = Task { try await host.run() }
+        defer { running.cancel() }
+        let live = try await scratch.store.append([NewEvent(type: "Live")], to: "live").positions[0]
+        #expect(await host.waitUntil(live, projection: "counts", timeout: .seconds(60)))
+        #expect(try CountingProjection.counts(host) == CountingProjection.expected(try scratch.store.read(from: 1, limit: .max)))
+        // The models are built one by one once building them together failed: picky last.
+        var picky = host.status().first { $0.name == "picky" }
+        let deadline = ContinuousClock.now + .seconds(60)
+        while picky?.state == .rebuilding && ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(10))
+            picky = host.status().first { $0.name == "picky" }
+        }
+        guard case .failed(let message)? = picky?.state else {
+            Issue.record("picky should have failed: \(String(describing: picky))")
+            return
+        }
+        #expect(message.contains("position \(bad)") && message.contains("refused on purpose"))
+    }
 }
