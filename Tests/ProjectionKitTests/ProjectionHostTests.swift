@@ -73,13 +73,18 @@ import Testing
         #expect(try CountingProjection.counts(host) == CountingProjection.expected(try scratch.store.read(from: 1, limit: .max), types: ["A"]))
     }
 
-    @Test func aFailingProjectionStopsAtItsEventWhileTheOthersGoOn() async throws {
-        let scratch = try Scratch()
-        defer { scratch.remove() }
+    /// 30 events, one that "picky" refuses, 30 more; a host of "counts" and "picky".
+    private func poisonedLog(_ scratch: Scratch) async throws -> (host: ProjectionHost, bad: Position) {
         try await scratch.append(30, types: ["A"])
         let bad = try await scratch.store.append([NewEvent(type: "Poison")], to: "s").positions[0]
         try await scratch.append(30, types: ["B"])
-        let host = try scratch.host([CountingProjection(), CountingProjection(name: "picky", failOn: "Poison")])
+        return (try scratch.host([CountingProjection(), CountingProjection(name: "picky", failOn: "Poison")]), bad)
+    }
+
+    @Test func aFailingProjectionStopsAtItsEventWhileTheOthersGoOn() async throws {
+        let scratch = try Scratch()
+        defer { scratch.remove() }
+        let (host, bad) = try await poisonedLog(scratch)
         try host.rebuild(["counts"])
         // "picky" has no model yet: build it up to just before the poison, then follow.
         try host.rebuild(["picky"], until: bad - 1)
@@ -101,10 +106,7 @@ import Testing
     @Test func aModelThatCannotBeBuiltOnStartLeavesTheOthersFollowing() async throws {
         let scratch = try Scratch()
         defer { scratch.remove() }
-        try await scratch.append(30, types: ["A"])
-        let bad = try await scratch.store.append([NewEvent(type: "Poison")], to: "s").positions[0]
-        try await scratch.append(30, types: ["B"])
-        let host = try scratch.host([CountingProjection(), CountingProjection(name: "picky", failOn: "Poison")])
+        let (host, bad) = try await poisonedLog(scratch)
         #expect(Set(host.outdated) == ["counts", "picky"])
         let running = Task { try await host.run() }
         defer { running.cancel() }
