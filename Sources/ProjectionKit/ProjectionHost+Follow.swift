@@ -40,23 +40,21 @@ extension ProjectionHost {
         }
     }
 
-    /// Builds the outdated projections together; if one of them cannot apply an event, the
-    /// others are built on their own and that one is left failed (its status says where
-    /// and why), as a projection that fails while following is: one bad model must not
-    /// keep the server, and every other model, from starting.
+    /// Builds the outdated projections together; one that cannot apply an event is left
+    /// failed (its status says where and why), as a projection that fails while following
+    /// is, and the others are built together again without it: one bad model must not keep
+    /// the server, and every other model, from starting.
     func buildOutdated() throws {
-        let names = outdated
-        do {
-            try rebuild(names)
-        } catch is ApplyFailure {
-            for name in names {
-                do {
-                    try rebuild([name])
-                } catch let failure as ApplyFailure {
-                    logger.error("projection failed while being built", metadata: [
-                        "projection": "\(failure.projection)", "position": "\(failure.position)", "error": "\(failure.error)"])
-                    state.withLock { $0[failure.index].failure = failure.message }
-                }
+        var names = outdated
+        while !names.isEmpty {
+            do {
+                try rebuild(names)
+                return
+            } catch let failure as ApplyFailure {
+                logger.error("projection failed while being built", metadata: [
+                    "projection": "\(failure.projection)", "position": "\(failure.position)", "error": "\(failure.error)"])
+                state.withLock { $0[failure.index].failure = failure.message }
+                names.removeAll { $0 == failure.projection }
             }
         }
     }

@@ -113,7 +113,7 @@ import Testing
         let live = try await scratch.store.append([NewEvent(type: "Live")], to: "live").positions[0]
         #expect(await host.waitUntil(live, projection: "counts", timeout: .seconds(60)))
         #expect(try CountingProjection.counts(host) == CountingProjection.expected(try scratch.store.read(from: 1, limit: .max)))
-        // The models are built one by one once building them together failed: picky last.
+        // Picky is marked failed once building the two together has failed (run() is async).
         var picky = host.status().first { $0.name == "picky" }
         let deadline = ContinuousClock.now + .seconds(60)
         while picky?.state == .rebuilding && ContinuousClock.now < deadline {
