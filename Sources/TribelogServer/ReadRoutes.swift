@@ -35,8 +35,7 @@ struct ReadRoutes {
 
     @Sendable func tribes(_ request: Request, context: TribelogContext) async throws -> Response {
         try await server.waitForAfter(request, projection: directory)
-        let limit = try Self.limit(request)
-        let cursor = request.uri.queryParameters.get("cursor")
+        let (limit, cursor) = try Self.page(request)
         let viewer = context.actor
         let page = try server.read(directory) { model in
             let found = try DirectoryModel.tribes(model, visibleTo: viewer, after: cursor, limit: limit + 1)
@@ -63,8 +62,7 @@ struct ReadRoutes {
     @Sendable func members(_ request: Request, context: TribelogContext) async throws -> Response {
         try await server.waitForAfter(request, projection: directory)
         let id = try context.tribeParameter()
-        let limit = try Self.limit(request)
-        let cursor = request.uri.queryParameters.get("cursor")
+        let (limit, cursor) = try Self.page(request)
         let viewer = context.actor
         let page = try server.read(directory) { model in
             _ = try server.fullyVisibleTribe(id, viewer: viewer, in: model, what: "members")
@@ -80,8 +78,7 @@ struct ReadRoutes {
     @Sendable func partups(_ request: Request, context: TribelogContext) async throws -> Response {
         try await server.waitForAfter(request, projection: directory)
         let id = try context.tribeParameter()
-        let limit = try Self.limit(request)
-        let cursor = request.uri.queryParameters.get("cursor")
+        let (limit, cursor) = try Self.page(request)
         let viewer = context.actor
         let page = try server.read(directory) { model in
             _ = try server.fullyVisibleTribe(id, viewer: viewer, in: model, what: "part-ups")
@@ -263,6 +260,11 @@ struct ReadRoutes {
             throw APIError.badRequest("limit=\(text) must be a number from 1 to 500")
         }
         return limit
+    }
+
+    /// A list's page: `?limit=` and `?cursor=` (the previous page's `next`).
+    static func page(_ request: Request) throws -> (limit: Int, cursor: String?) {
+        (try limit(request), request.uri.queryParameters.get("cursor"))
     }
 
     static func position(_ request: Request, _ name: String) throws -> Position? {
