@@ -21,7 +21,11 @@ extension EventStore {
         envOptions.readOnly = options.readOnly
         envOptions.noSync = options.durability == .noSync
         envOptions.initialMapSize = options.initialMapSize
-        let logEnv = try LMDBEnvironment(path: folder.log, options: envOptions, logger: options.logger)
+        // The log's committer flushes each commit's meta page with the next commit (see
+        // Committer); the index and the views are rebuilt from the log, so they keep LMDB's default.
+        var logOptions = envOptions
+        logOptions.deferMetaSync = true
+        let logEnv = try LMDBEnvironment(path: folder.log, options: logOptions, logger: options.logger)
         // Refuse another program's LMDB database before creating anything in it.
         let foreign = Set(try logEnv.databaseNames()).subtracting(LogDatabases.names)
         guard foreign.isEmpty else {
@@ -29,6 +33,8 @@ extension EventStore {
         }
         let logDatabases = try LogDatabases(logEnv, create: !options.readOnly)
         let head = try Self.checkFormat(logEnv, logDatabases, readOnly: options.readOnly)
+        // A new log's databases and format mark are on disk before anything is appended.
+        if !options.readOnly { try logEnv.sync() }
         let indexEnv = try LMDBEnvironment(path: folder.index, options: envOptions, logger: options.logger)
         let indexDatabases = try IndexDatabases(indexEnv, create: !options.readOnly)
 

@@ -7,6 +7,17 @@ public struct DataFolderError: Error, Sendable, CustomStringConvertible {
     init(_ description: String) { self.description = description }
 }
 
+/// An append was written, but the disk did not confirm it was flushed: it is in the log
+/// now, and may or may not be after a crash.
+public struct AppendNotConfirmed: Error, Sendable, CustomStringConvertible {
+    public let cause: any Error
+
+    public var description: String {
+        "the append was written but the disk did not confirm it (\(cause)): it may not survive a crash; "
+            + "check the disk, then retry with the same event ids: a stored event returns its position"
+    }
+}
+
 /// Checks an append before it reaches the writer, so bad input never costs a write.
 enum AppendValidation {
     static let maxEventsPerAppend = 100_000

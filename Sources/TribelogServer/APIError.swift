@@ -57,6 +57,9 @@ public struct APIError: Error, Sendable, CustomStringConvertible {
             return APIError(.serviceUnavailable, code: "disk_full",
                             "the server's disk is full, so this command was not recorded: retry later, once the operator has freed space on the data folder's disk (everything acknowledged before is safe)",
                             headers: [.retryAfter: "30"])
+        case let error as AppendNotConfirmed:
+            // Retrying with the same Idempotency-Key is safe: a stored command answers as before.
+            return .unavailable("the command was written but the disk did not confirm it (\(error.cause)): retry with the same Idempotency-Key later", retryAfter: 30)
         case let error as EventStoreUnavailable:
             return .unavailable("the event log cannot take commands right now (\(error.description)): retry later", retryAfter: 30)
         case let error as any HTTPResponseError:

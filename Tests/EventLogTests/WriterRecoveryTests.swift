@@ -46,4 +46,25 @@ import Testing
             #expect(store.head == 2)
         }
     }
+
+    /// A commit is acknowledged only after the flush that carries its meta page. When that
+    /// flush fails, the events are in the log but the caller hears that the disk did not
+    /// confirm them; a retry with the same ids finds them, and appends go on.
+    @Test(.timeLimit(.minutes(1))) func anUnconfirmedFlushIsReportedAndARetryFindsTheEvents() async throws {
+        var durable = Fixtures.options()
+        durable.durability = .durable
+        try await Fixtures.withStore(durable) { store, _ in
+            let writer = try #require(store.writer)
+            writer.committer.failNextFlush.withLock { $0 = ReadFailed() }
+            let event = Fixtures.event()
+            let unconfirmed = await #expect(throws: AppendNotConfirmed.self) { try await store.append([event], to: "s") }
+            #expect(unconfirmed?.description.contains("retry with the same event ids") == true)
+            #expect(try store.read(from: 1, limit: 1).map(\.id) == [event.id], "written, only not confirmed")
+
+            let retried = try await store.append([event], to: "s")
+            #expect(retried.positions == [1] && retried.alreadyStored)
+            #expect(try await store.append([Fixtures.event()], to: "s", expected: .exact(1)).positions == [2])
+            #expect(try store.verify().isIntact)
+        }
+    }
 }

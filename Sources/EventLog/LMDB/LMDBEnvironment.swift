@@ -12,6 +12,10 @@ final class LMDBEnvironment: @unchecked Sendable {
         var readOnly = false
         /// Skips fsync on commit. For tests and bulk import only: a crash may lose commits.
         var noSync = false
+        /// Flushes the data pages on commit but not the meta page (MDB_NOMETASYNC): the
+        /// environment stays intact on a crash, and the commit is durable after the next
+        /// commit or `sync()`. Its owner must not treat a commit as durable before then.
+        var deferMetaSync = false
         var initialMapSize = 256 << 20
         var maxDatabases: UInt32 = 8
     }
@@ -45,6 +49,7 @@ final class LMDBEnvironment: @unchecked Sendable {
             var flags = UInt32(MDB_NOTLS)
             if options.readOnly { flags |= UInt32(MDB_RDONLY) }
             if options.noSync { flags |= UInt32(MDB_NOSYNC) }
+            if options.deferMetaSync && !options.noSync { flags |= UInt32(MDB_NOMETASYNC) }
             try check(mdb_env_open(env, path, flags, 0o644), "mdb_env_open", path: path)
             var info = MDB_envinfo()
             mdb_env_info(env, &info)
@@ -184,7 +189,7 @@ final class LMDBEnvironment: @unchecked Sendable {
 
     private static let nearlyFull = 1 << 20
 
-    /// Flushes buffers to disk; needed after commits made with `noSync`.
+    /// Flushes buffers to disk; needed after commits made with `noSync` or `deferMetaSync`.
     func sync() throws(LMDBError) {
         try check(mdb_env_sync(env, 1), "mdb_env_sync", path: path)
     }

@@ -5,9 +5,14 @@ import Logging
 import Synchronization
 
 /// The second half of the group commit: takes every job the writer has decided since
-/// the last commit, writes them in one transaction with one fsync, then publishes the
-/// events to the tail and resumes their callers. While it waits for the disk, the writer
-/// goes on deciding the next requests, so deciding and syncing overlap.
+/// the last commit, writes them in one transaction, then publishes the events to the tail
+/// and resumes their callers once they are durable. While it waits for the disk, the
+/// writer goes on deciding the next requests, so deciding and syncing overlap.
+///
+/// Commits are pipelined over one flush each (see `deferredMetaSync`): a commit flushes its
+/// own pages, and with them the meta page of the commit before it, which is what makes that
+/// one durable. Its callers are resumed then; the last commit before the queue runs dry is
+/// flushed on its own.
 ///
 /// After a failed commit it fails every job until the writer, which decided them on a
 /// state that assumed the failed ones, has reloaded its state from disk (`recovered`).
@@ -16,12 +21,9 @@ final class Committer: @unchecked Sendable {
         var jobs: [CommitJob] = []
         var running = false
         var failure: (any Error)?
-        /// While the commit thread lingers: how many queued requests end the wait.
-        var lingerTarget = 0
     }
 
     private let queue = Mutex(Queue())
-    private let arrivals = DispatchSemaphore(value: 0)
     private let thread = DispatchQueue(label: "tribelog.log-commit", qos: .userInitiated)
     private let env: LMDBEnvironment
     private let databases: LogDatabases
@@ -30,10 +32,19 @@ final class Committer: @unchecked Sendable {
     private let dictionaries: DictionaryRegistry
     private let onCommit: @Sendable (Position) -> Void
     private let logger: Logger
+    /// The environment writes each commit's meta page without flushing it (MDB_NOMETASYNC):
+    /// LMDB flushes the data pages before it writes the meta page, so the log stays intact
+    /// on a crash, and the meta page reaches the disk with the next flush. Jobs are
+    /// acknowledged only after that flush, so none is acknowledged before it is durable.
+    private let deferredMetaSync: Bool
+    /// Committed jobs whose meta page has not been flushed yet; owned by the commit thread.
+    private var awaitingFlush: [CommitJob] = []
     let pendingDictionary = Mutex<CompressionDictionary?>(nil)
     let statistics = Mutex(WriterStatistics())
     /// Tests set this to make the next commit fail as a full disk would, before writing.
     let failNextCommit = Mutex<(any Error)?>(nil)
+    /// Tests set this to make the next flush of a committed job's meta page fail.
+    let failNextFlush = Mutex<(any Error)?>(nil)
 
     init(env: LMDBEnvironment, databases: LogDatabases, tail: TailIndex, inFlight: InFlight,
          dictionaries: DictionaryRegistry, onCommit: @escaping @Sendable (Position) -> Void, logger: Logger) {
@@ -44,15 +55,12 @@ final class Committer: @unchecked Sendable {
         self.dictionaries = dictionaries
         self.onCommit = onCommit
         self.logger = logger
+        self.deferredMetaSync = env.options.deferMetaSync && !env.options.noSync
     }
 
     func enqueue(_ job: CommitJob) {
         let start = queue.withLock { q -> Bool in
             q.jobs.append(job)
-            if q.lingerTarget > 0 && q.jobs.reduce(0, { $0 + $1.requests.count }) >= q.lingerTarget {
-                q.lingerTarget = 0
-                arrivals.signal()
-            }
             if q.running { return false }
             q.running = true
             return true
@@ -68,14 +76,19 @@ final class Committer: @unchecked Sendable {
     /// Returns once every job enqueued so far has been committed or failed.
     func waitUntilIdle() { thread.sync {} }
 
+    /// Commits whatever is queued, as soon as the previous commit is done: under load the
+    /// callers settle into cohorts, each committing while the others are resumed and
+    /// queue again. (Waiting for a fuller commit was measured slower: it left the disk idle.)
     private func run() {
         while true {
-            var jobs = takeJobs(stopIfEmpty: true)
-            if jobs.isEmpty { return }
-            let requests = jobs.reduce(0) { $0 + $1.requests.count }
-            if requests < previousRequests { jobs += linger(have: requests) }
-            previousRequests = jobs.reduce(0) { $0 + $1.requests.count }
-            commit(jobs)
+            let jobs = takeJobs(stopIfEmpty: awaitingFlush.isEmpty)
+            if !jobs.isEmpty {
+                commit(jobs)
+            } else if !awaitingFlush.isEmpty {
+                flushAwaiting()
+            } else {
+                return
+            }
         }
     }
 
@@ -87,30 +100,6 @@ final class Committer: @unchecked Sendable {
         }
     }
 
-    /// Requests in the previous commit; owned by the commit thread.
-    private var previousRequests = 0
-    private static let lingerLimit = DispatchTimeInterval.microseconds(200)
-
-    /// Concurrent callers settle into cohorts: while one cohort's commit syncs, the
-    /// other's requests queue up, and each commit would carry only its own cohort. A
-    /// commit smaller than the last one therefore waits a moment (less than an fsync)
-    /// for the callers just resumed, so that they share this fsync instead of the next.
-    /// A lone caller never waits: its previous commit had one request.
-    private func linger(have count: Int) -> [CommitJob] {
-        let ready = queue.withLock { q -> Bool in
-            if count + q.jobs.reduce(0, { $0 + $1.requests.count }) >= previousRequests { return true }
-            q.lingerTarget = previousRequests - count
-            return false
-        }
-        if !ready {
-            _ = arrivals.wait(timeout: .now() + Self.lingerLimit)
-            queue.withLock { $0.lingerTarget = 0 }
-            // A signal that came after the timeout must not end the next linger early.
-            while arrivals.wait(timeout: .now()) == .success {}
-        }
-        return takeJobs(stopIfEmpty: false)
-    }
-
     private func commit(_ jobs: [CommitJob]) {
         if let failure = failure {
             finish(jobs, failing: failure)
@@ -119,28 +108,90 @@ final class Committer: @unchecked Sendable {
         let staged = jobs.flatMap(\.staged)
         let last = jobs.last { !$0.staged.isEmpty }
         let dictionary = pendingDictionary.withLock { $0 }
-        if !staged.isEmpty || dictionary != nil {
-            do {
-                if let injected = failNextCommit.withLock({ e in defer { e = nil }; return e }) { throw injected }
-                let stored = try write(staged, head: last?.head ?? 0, chain: last?.chain ?? [], dictionary: dictionary)
-                if let stored { dictionaries.install(stored) }
-            } catch {
-                logger.error("append failed, nothing written", metadata: ["error": "\(error)"])
-                queue.withLock { $0.failure = error }
-                finish(jobs, failing: error)
+        guard !staged.isEmpty || dictionary != nil else {
+            // Nothing to write (refusals, retried ids): the answers wait for the jobs
+            // ahead of them, since an "already stored" may point at one of theirs.
+            wait(jobs)
+            return
+        }
+        do {
+            if let injected = failNextCommit.withLock({ e in defer { e = nil }; return e }) { throw injected }
+            let written = try write(staged, head: last?.head ?? 0, chain: last?.chain ?? [], dictionary: dictionary)
+            if let stored = written.stored { dictionaries.install(stored) }
+            guard written.committed else {
+                // Nothing reached the disk, so nothing carried the earlier meta pages there.
+                wait(jobs)
                 return
             }
+        } catch {
+            logger.error("append failed, nothing written", metadata: ["error": "\(error)"])
+            // The jobs committed before are in the log; whether they are on disk depends on
+            // where this commit failed. Before LMDB's flush (a put, a full disk refusing the
+            // pages), a flush of their own settles it. An error of the flush itself may have
+            // been theirs too, and a second flush would not report it again.
+            if Self.mayHaveFlushed(error) { failAwaiting(unconfirmed: error) } else { flushAwaiting() }
+            queue.withLock { $0.failure = error }
+            finish(jobs, failing: error)
+            return
         }
-        if let last {
+        statistics.withLock { $0.commits += staged.isEmpty ? 0 : 1 }
+        guard deferredMetaSync else {
+            publish(jobs)
+            return
+        }
+        // This commit's flush carried the meta pages of the ones before it to the disk.
+        publish(awaitingFlush)
+        awaitingFlush = jobs
+    }
+
+    /// Only `mdb_txn_commit` flushes, after writing the pages; pages the disk had no room
+    /// for fail before that.
+    private static func mayHaveFlushed(_ error: any Error) -> Bool {
+        guard let error = error as? LMDBError else { return false }
+        return error.operation.hasPrefix("mdb_txn_commit") && !error.isDiskFull
+    }
+
+    /// Jobs that wrote nothing are answered after the jobs ahead of them.
+    private func wait(_ jobs: [CommitJob]) {
+        if awaitingFlush.isEmpty { publish(jobs) } else { awaitingFlush += jobs }
+    }
+
+    /// Flushes the meta page of the commits awaiting it (nothing else came to carry it).
+    private func flushAwaiting() {
+        guard !awaitingFlush.isEmpty else { return }
+        do {
+            if let injected = failNextFlush.withLock({ e in defer { e = nil }; return e }) { throw injected }
+            try env.sync()
+            publish(awaitingFlush)
+            awaitingFlush = []
+        } catch {
+            logger.error("flushing committed appends failed", metadata: ["error": "\(error)"])
+            failAwaiting(unconfirmed: error)
+            queue.withLock { $0.failure = error }
+        }
+    }
+
+    /// The awaiting jobs are in the log (readers see them), but the disk did not confirm
+    /// them: their callers get an error that says so, and a retry with the same ids finds
+    /// them if they survived.
+    private func failAwaiting(unconfirmed error: any Error) {
+        guard !awaitingFlush.isEmpty else { return }
+        let jobs = awaitingFlush
+        awaitingFlush = []
+        publish(jobs, failing: AppendNotConfirmed(cause: error))
+    }
+
+    /// Makes committed jobs visible (tail, in-flight set, subscribers) and resumes their
+    /// callers, with `failure` instead of their results when the disk did not confirm them.
+    private func publish(_ jobs: [CommitJob], failing failure: (any Error)? = nil) {
+        guard !jobs.isEmpty else { return }
+        if let last = jobs.last(where: { !$0.staged.isEmpty }) {
             tail.append(jobs.flatMap(\.entries))
             inFlight.committed(upTo: last.head)
             onCommit(last.head)
         }
-        statistics.withLock { s in
-            s.commits += staged.isEmpty ? 0 : 1
-            s.requests += jobs.reduce(0) { $0 + $1.requests.count }
-        }
-        finish(jobs, failing: nil)
+        statistics.withLock { $0.requests += jobs.reduce(0) { $0 + $1.requests.count } }
+        finish(jobs, failing: failure)
     }
 
     /// Resumes every caller; with `failure`, the accepted ones get it instead of a result.
@@ -161,22 +212,24 @@ final class Committer: @unchecked Sendable {
         }
     }
 
-    /// Writes the staged records (and a new dictionary) in one transaction; returns the
-    /// dictionary if it was stored. A dictionary that cannot be stored is dropped (a later
-    /// training makes another): it must not hold up the appends.
-    private func write(_ staged: [StagedRecord], head: Position, chain: [UInt8], dictionary: CompressionDictionary?) throws -> CompressionDictionary? {
+    /// Writes the staged records (and a new dictionary) in one transaction. A dictionary
+    /// that cannot be stored is dropped (a later training makes another): it must not hold
+    /// up the appends. Says which dictionary was stored, and whether anything was committed.
+    private func write(_ staged: [StagedRecord], head: Position, chain: [UInt8],
+                       dictionary: CompressionDictionary?) throws -> (stored: CompressionDictionary?, committed: Bool) {
         guard let dictionary else {
             try put(staged, head: head, chain: chain, dictionary: nil)
-            return nil
+            return (nil, true)
         }
         defer { pendingDictionary.withLock { if $0 === dictionary { $0 = nil } } }
         do {
             try put(staged, head: head, chain: chain, dictionary: dictionary)
-            return dictionary
+            return (dictionary, true)
         } catch {
             logger.warning("compression dictionary not stored", metadata: ["error": "\(error)"])
-            if !staged.isEmpty { try put(staged, head: head, chain: chain, dictionary: nil) }
-            return nil
+            if staged.isEmpty { return (nil, false) }
+            try put(staged, head: head, chain: chain, dictionary: nil)
+            return (nil, true)
         }
     }
 
