@@ -100,9 +100,14 @@ public final class EventStore: Sendable {
         try AppendValidation.check(CanonicalNames.events(events), stream: CanonicalNames.name(stream))
     }
 
-    /// Up to `limit` events from position `from` on.
+    /// Up to `limit` events from position `from` on, up to the head: a commit is in the
+    /// data file a moment before the flush that makes it durable, and readers of this
+    /// process only see it after (a store opened read-only sees what is in the file).
     public func read(from: Position = 1, limit: Int = 1_000) throws -> [RecordedEvent] {
-        try reader.events(from: from, limit: limit)
+        guard writer != nil else { return try reader.events(from: from, limit: limit) }
+        let head = self.head
+        guard from <= head, limit > 0 else { return [] }
+        return try reader.events(from: from, limit: Int(min(UInt64(limit), head - from + 1)))
     }
 
     /// The stream's events from version `fromVersion` on.
