@@ -113,6 +113,29 @@ enum MetadataGenerators {
         #expect(Self.metadataCost(actor: digits) == 16)
     }
 
+    /// Decoded UUID ids stay bytes until asked for; they read, compare, hash and export
+    /// exactly as the strings they were appended as.
+    @Test func decodedUUIDIdsBehaveAsTheirStrings() throws {
+        for text in [UUID().uuidString.lowercased(), UUID().uuidString.uppercased()] {
+            let original = Self.event(actor: "member:1", correlation: text, causation: text)
+            let decoded = try Self.body(original).withUnsafeBytes { try EventBody.decode($0, position: 1, streamVersion: 1) }
+            guard case .uuid = decoded.metadata.correlation, case .uuid = decoded.metadata.causation else {
+                Issue.record("the ids were rendered while decoding")
+                continue
+            }
+            #expect(decoded.metadata.correlationID == text && decoded.metadata.causationID == text)
+            #expect(decoded.metadata == original.metadata)
+            #expect(decoded.metadata.hashValue == original.metadata.hashValue)
+            var fromBytes: [UInt8] = [], fromText: [UInt8] = []
+            NDJSON.writeString(decoded.metadata.correlation, into: &fromBytes)
+            NDJSON.writeString(text, into: &fromText)
+            #expect(fromBytes == fromText)
+            var changed = decoded.metadata
+            changed.correlationID = "other"
+            #expect(changed.correlationID == "other" && changed.causationID == text)
+        }
+    }
+
     @Test func nearMissesAreStoredAsText() async {
         await propertyCheck(count: 300, input: Gen.uint8().array(of: 16...16), Gen.bool) { bytes, upper in
             var rng = SystemRandomNumberGenerator()

@@ -31,23 +31,24 @@ enum CompactString {
     /// The earlier fields come as separate borrowed arguments, not in a struct: a scan
     /// reads three compact strings per event, and building a struct of the names would
     /// copy them (a retain and a release each). A repeat returns the earlier String
-    /// itself: no allocation, one retain.
+    /// itself: no allocation, one retain. UUID text stays bytes (see `MetadataText`).
     static func read(_ r: inout ByteReader, stream: String, type: String, tags: [String], actor: String? = nil,
-                     correlation: String? = nil, _ what: StaticString) throws(RecordDecodingError) -> String {
+                     correlation: MetadataText? = nil, _ what: StaticString) throws(RecordDecodingError) -> MetadataText {
         let h = try r.readVarint(what)
         switch h {
         case _ where h & 1 == 0:
             guard h >> 1 <= UInt64(r.remaining) else { throw .truncated(what) }
-            return try ByteReader.string(try r.readBytes(count: Int(h >> 1), what), what)
+            return .text(try ByteReader.string(try r.readBytes(count: Int(h >> 1), what), what))
         case 1, 3:
-            return UUIDText.render(try r.readBytes(count: 16, what), uppercase: h == 3)
+            return .uuid(UUID(uuid: try r.readBytes(count: 16, what).loadUnaligned(as: uuid_t.self)), uppercase: h == 3)
         default:
             let index = (h - 5) >> 1
+            if let correlation, actor != nil, index == 3 + UInt64(tags.count) { return correlation }
             guard index < UInt64(Int.max),
-                  let string = earlier(Int(index), stream: stream, type: type, tags: tags, actor: actor, correlation: correlation) else {
+                  let string = earlier(Int(index), stream: stream, type: type, tags: tags, actor: actor, correlation: nil) else {
                 throw .malformed(what, "refers to a string field \(index) that comes after it")
             }
-            return string
+            return .text(string)
         }
     }
 
@@ -71,10 +72,17 @@ enum CompactString {
         let length = string.utf8.count
         var index = 0
         while let candidate = earlier(index, stream: stream, type: type, tags: tags, actor: actor, correlation: correlation) {
-            if candidate.utf8.count == length && candidate.utf8.elementsEqual(string.utf8) { return index }
+            if candidate.utf8.count == length && sameBytes(candidate, string) { return index }
             index += 1
         }
         return nil
+    }
+
+    /// Native strings are contiguous UTF-8: one memcmp, where comparing the UTF-8 views
+    /// went byte by byte through their iterators.
+    private static func sameBytes(_ a: String, _ b: String) -> Bool {
+        var a = a, b = b
+        return a.withUTF8 { x in b.withUTF8 { y in x.count == y.count && (x.count == 0 || memcmp(x.baseAddress!, y.baseAddress!, x.count) == 0) } }
     }
 }
 
@@ -107,22 +115,34 @@ enum UUIDText {
     }
 
     static func render(_ bytes: UnsafeRawBufferPointer, uppercase: Bool) -> String {
+        String(unsafeUninitializedCapacity: 36) { text in
+            write(bytes, uppercase: uppercase, into: text)
+            return 36
+        }
+    }
+
+    /// Appends the text's 36 bytes to `output` without making a String.
+    static func append(_ bytes: UnsafeRawBufferPointer, uppercase: Bool, to output: inout [UInt8]) {
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 36) { text in
+            write(bytes, uppercase: uppercase, into: text)
+            output.append(contentsOf: text)
+        }
+    }
+
+    private static func write(_ bytes: UnsafeRawBufferPointer, uppercase: Bool, into text: UnsafeMutableBufferPointer<UInt8>) {
         // Arithmetic rather than a digit table: a table is a global array whose
         // reference counting showed up in scans.
         let letters: UInt8 = uppercase ? UInt8(ascii: "A") - 10 : UInt8(ascii: "a") - 10
         @inline(__always) func digit(_ n: UInt8) -> UInt8 { n < 10 ? n &+ UInt8(ascii: "0") : n &+ letters }
-        return String(unsafeUninitializedCapacity: 36) { text in
-            var at = 0
-            for byte in 0..<16 {
-                if byte == 4 || byte == 6 || byte == 8 || byte == 10 {
-                    text[at] = UInt8(ascii: "-")
-                    at += 1
-                }
-                text[at] = digit(bytes[byte] >> 4)
-                text[at + 1] = digit(bytes[byte] & 0x0F)
-                at += 2
+        var at = 0
+        for byte in 0..<16 {
+            if byte == 4 || byte == 6 || byte == 8 || byte == 10 {
+                text[at] = UInt8(ascii: "-")
+                at += 1
             }
-            return 36
+            text[at] = digit(bytes[byte] >> 4)
+            text[at + 1] = digit(bytes[byte] & 0x0F)
+            at += 2
         }
     }
 

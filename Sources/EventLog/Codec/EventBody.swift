@@ -42,7 +42,7 @@ enum EventBody {
         var r = ByteReader(bytes)
         let (id, stream, type, tags) = try readHeader(&r)
         let time = Int64(bitPattern: try r.readBigEndianUInt64("recorded time"))
-        let actor = try CompactString.read(&r, stream: stream, type: type, tags: tags, "actor")
+        let actor = try CompactString.read(&r, stream: stream, type: type, tags: tags, "actor").string
         let correlation = try CompactString.read(&r, stream: stream, type: type, tags: tags, actor: actor, "correlation id")
         let causation = try CompactString.read(&r, stream: stream, type: type, tags: tags, actor: actor,
                                                correlation: correlation, "causation id")
@@ -55,7 +55,7 @@ enum EventBody {
         return RecordedEvent(
             position: position, id: id, stream: stream, streamVersion: streamVersion, type: type, tags: tags,
             recordedAt: Timestamp(microseconds: time),
-            metadata: EventMetadata(actor: actor, correlationID: correlation, causationID: causation), payload: payload)
+            metadata: EventMetadata(actor: actor, correlation: correlation, causation: causation), payload: payload)
     }
 
     struct Header {

@@ -32,9 +32,9 @@ extension RecordedEvent {
         output.append(contentsOf: NDJSONKey.actor)
         NDJSON.writeString(metadata.actor, into: &output)
         output.append(contentsOf: NDJSONKey.correlation)
-        NDJSON.writeString(metadata.correlationID, into: &output)
+        NDJSON.writeString(metadata.correlation, into: &output)
         output.append(contentsOf: NDJSONKey.causation)
-        NDJSON.writeString(metadata.causationID, into: &output)
+        NDJSON.writeString(metadata.causation, into: &output)
         output.append(contentsOf: NDJSONKey.tags)
         for (index, tag) in tags.enumerated() {
             if index > 0 { output.append(UInt8(ascii: ",")) }
@@ -67,6 +67,14 @@ enum NDJSON {
     /// text identically: one escaper, in PayloadJSON.swift.
     static func writeString(_ text: String, into output: inout [UInt8]) {
         PayloadValue.string(text).writeJSON(into: &output)
+    }
+
+    /// UUID text needs no escaping: its bytes go straight between the quotes.
+    static func writeString(_ text: MetadataText, into output: inout [UInt8]) {
+        guard case .uuid = text else { return writeString(text.string, into: &output) }
+        output.append(UInt8(ascii: "\""))
+        text.appendUTF8(to: &output)
+        output.append(UInt8(ascii: "\""))
     }
 
     static func writePayload(_ bytes: [UInt8], into output: inout [UInt8]) {

@@ -7,13 +7,28 @@ public typealias Position = UInt64
 /// Who caused an event and in answer to what, for audits.
 public struct EventMetadata: Sendable, Hashable {
     public var actor: String
-    public var correlationID: String
-    public var causationID: String
+    /// Kept as read from the record: see `MetadataText`.
+    var correlation: MetadataText
+    var causation: MetadataText
+
+    public var correlationID: String {
+        get { correlation.string }
+        set { correlation = .text(newValue) }
+    }
+
+    public var causationID: String {
+        get { causation.string }
+        set { causation = .text(newValue) }
+    }
 
     public init(actor: String = "", correlationID: String = "", causationID: String = "") {
+        self.init(actor: actor, correlation: .text(correlationID), causation: .text(causationID))
+    }
+
+    init(actor: String, correlation: MetadataText, causation: MetadataText) {
         self.actor = actor
-        self.correlationID = correlationID
-        self.causationID = causationID
+        self.correlation = correlation
+        self.causation = causation
     }
 }
 
