@@ -110,7 +110,7 @@ private func decompress(_ frame: [UInt8], _ dictionary: CompressionDictionary?, 
         let raw = events.reduce(0) { $0 + $1.count }
         let ratio = Double(withDictionary.count) / Double(plain.count)
         print("""
-            zstd level 3, \(events.count) held-out events, dictionary \(dictionary.bytes.count) bytes: \
+            zstd level \(recordCompressionLevel), \(events.count) held-out events, dictionary \(dictionary.bytes.count) bytes: \
             raw \(raw) B (\(raw / events.count) B/event), without dictionary \(plain.count) B \
             (\(plain.count / events.count) B/event), with dictionary \(withDictionary.count) B \
             (\(withDictionary.count / events.count) B/event), with/without = \(ratio)

@@ -29,7 +29,7 @@ struct UnsafeSendable<Pointee>: @unchecked Sendable {
 /// Turns events into stored records and back, with the log's dictionaries.
 final class RecordCodec: Sendable {
     let dictionaries: DictionaryRegistry
-    private let compressors = Pool { ZstdCompressor(level: 3) }
+    private let compressors = Pool { ZstdCompressor() }
     private let decompressors = Pool { ZstdDecompressor() }
 
     init(dictionaries: DictionaryRegistry) {

@@ -18,7 +18,7 @@ public final class CompressionDictionary: @unchecked Sendable {
     let cdict: OpaquePointer
     let ddict: OpaquePointer
 
-    public init(id: UInt32, bytes: [UInt8], level: Int32 = 3) throws(ZstdError) {
+    public init(id: UInt32, bytes: [UInt8], level: Int32 = recordCompressionLevel) throws(ZstdError) {
         guard !bytes.isEmpty else {
             throw ZstdError(
                 operation: "ZSTD_createCDict", code: 0,
