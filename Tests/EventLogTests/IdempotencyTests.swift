@@ -91,6 +91,29 @@ import Testing
         }
     }
 
+    /// The writer forgets ids the index holds (here after every few appends): a retry of
+    /// one is still found, through the index.
+    @Test func retriesAreFoundAfterTheWriterForgetsIndexedIDs() async throws {
+        var options = Fixtures.options(autoIndex: true)
+        options.indexBatchSize = 5
+        try await Fixtures.withStore(options) { store, _ in
+            try #require(store.writer).recentIDsPruneFloor = 4
+            var sent: [(NewEvent, Position)] = []
+            for i in 0..<120 {
+                let event = Fixtures.event(tags: ["i:\(i)"])
+                sent.append((event, try await store.append([event], to: "s\(i % 3)").positions[0]))
+                if i % 10 == 9 { _ = try store.indexNow() }
+                if i % 4 == 0 {
+                    let (old, position) = sent[i / 3]
+                    let retried = try await store.append([old], to: "anything")
+                    #expect(retried.positions == [position] && retried.alreadyStored)
+                }
+            }
+            #expect(store.head == 120)
+            #expect(try store.verify().isIntact)
+        }
+    }
+
     @Test func partialDuplicateIsInvalidAndWritesNothing() async throws {
         try await Fixtures.withStore(Fixtures.options(autoIndex: false)) { store, _ in
             let stored = Fixtures.event()

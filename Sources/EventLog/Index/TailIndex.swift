@@ -62,10 +62,13 @@ final class TailIndex: Sendable {
         state.withLock { $0.ids[id] }
     }
 
-    /// One lock for a whole request's ids, and the checkpoint they were looked up at.
-    func positions(of ids: some Sequence<UUID>) -> (positions: [Position?], indexedUpTo: Position) {
-        state.withLock { s in (ids.map { s.ids[$0] }, s.indexedUpTo) }
+    /// Every id here with its position (the writer's start of its own map).
+    func idSnapshot() -> [UUID: Position] {
+        state.withLock { $0.ids }
     }
+
+    /// The index checkpoint: every event at or before it is in the index.
+    var indexedUpTo: Position { state.withLock { $0.indexedUpTo } }
 
     func snapshot(after position: Position) -> Snapshot {
         state.withLock { s in
