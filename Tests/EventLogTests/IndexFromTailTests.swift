@@ -16,6 +16,30 @@ import Testing
         Indexer(log: store.reader, env: store.indexEnv, index: store.indexDatabases, tail: tail, batchSize: batchSize, logger: store.options.logger)
     }
 
+    /// The tail maps ids to positions only when one is looked up: whatever the order of
+    /// appends, lookups and prunes, it finds exactly the entries it still holds.
+    @Test func idLookupsSeeExactlyTheUnprunedEntries() {
+        let tail = TailIndex(indexedUpTo: 0)
+        let entries = (1...60).map { Self.entry(Position($0)) }
+        func expectHolds(after pruned: Position, upTo appended: Position) {
+            for entry in entries where entry.position <= 60 {
+                let expected = entry.position > pruned && entry.position <= appended ? entry.position : nil
+                #expect(tail.position(of: entry.id) == expected, "position \(entry.position)")
+            }
+        }
+        tail.append(Array(entries[0..<10]))
+        tail.prune(upTo: 4)  // before any lookup
+        expectHolds(after: 4, upTo: 10)
+        tail.append(Array(entries[10..<30]))
+        tail.prune(upTo: 15)  // covered and uncovered ids both go
+        expectHolds(after: 15, upTo: 30)
+        tail.append(Array(entries[30..<60]))
+        #expect(tail.idSnapshot().count == 45)
+        tail.prune(upTo: 60)  // everything
+        expectHolds(after: 60, upTo: 60)
+        #expect(tail.idSnapshot().isEmpty && tail.count == 0)
+    }
+
     @Test func indexesFromTheTailWithoutTheLog() async throws {
         // The log is empty: everything indexed can only have come from the tail.
         try await Fixtures.withStore(Fixtures.options(autoIndex: false)) { store, _ in
