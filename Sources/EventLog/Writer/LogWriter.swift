@@ -1,24 +1,23 @@
-import Dispatch
 import Foundation
 import Logging
 import Synchronization
 
-/// The single serial writer, first half of the group commit: requests queue up; the
-/// writer takes them all, decides each in order against the log plus everything decided
-/// before it (expected version, DCB condition, retried ids), assigns positions and chain
-/// values, and hands the accepted records to the `Committer`, which makes them durable in
-/// one transaction and only then resumes the callers. A rejected request never fails its
-/// neighbours. The writer decides the next requests while the committer waits for the
-/// disk, so under load every fsync carries everything that arrived meanwhile.
+/// The single serial writer, first half of the group commit: each append is decided on
+/// its caller's thread, one at a time under `decisions`, in order against the log plus
+/// everything decided before it (expected version, DCB condition, retried ids); the writer
+/// assigns positions and chain values and hands the accepted records to the `Committer`,
+/// which makes them durable in one transaction with whatever else was decided meanwhile,
+/// and only then resumes the callers. A rejected request never fails its neighbours.
+/// Appends are decided while the committer waits for the disk, so under load every flush
+/// carries everything that arrived meanwhile.
+///
+/// Deciding on the caller's thread, rather than on a writer thread every caller had to
+/// wake, saves a thread hand-off per append: 64 concurrent writers went from 73–86 k to
+/// 84–98 k appends/s, batches of 1 000 from 219–232 k to 248–253 k events/s.
 final class LogWriter: @unchecked Sendable {
-    private struct Intake {
-        var pending: [AppendRequest] = []
-        var draining = false
-        var closed: (any Error)?
-    }
-
-    private let intake = Mutex(Intake())
-    private let dispatch = DispatchQueue(label: "tribelog.log-writer", qos: .userInitiated)
+    /// Held while one append is decided; guards every `var` below.
+    private let decisions = Mutex(())
+    private var closed: (any Error)?
     let committer: Committer
     private let tail: TailIndex
     private let inFlight: InFlight
@@ -26,12 +25,11 @@ final class LogWriter: @unchecked Sendable {
     private let idLookup: @Sendable (UUID) throws -> Position?
     private let reload: @Sendable () throws -> WriterState
     private let logger: Logger
-    /// Owned by the writer's dispatch queue: the log as decided, committed or in flight.
+    /// The log as decided: committed or in flight.
     private var state: WriterState
-    /// Every id decided since the index checkpoint this map was last pruned at (in this
-    /// batch, in flight or committed), with its position; owned by the writer's queue. A
-    /// retried id is found with one unlocked lookup here, where it took three before (the
-    /// batch, the in-flight set and the tail, two of them behind locks).
+    /// Every id decided since the index checkpoint this map was last pruned at (in flight
+    /// or committed), with its position. A retried id is found with one lookup here, where
+    /// it took three before (the batch, the in-flight set and the tail, two behind locks).
     private var recentIDs: [UUID: Position]
     /// Size of `recentIDs` after its last pruning: it is pruned again at twice that, and
     /// never below the floor (tests lower it to prune often).
@@ -61,16 +59,15 @@ final class LogWriter: @unchecked Sendable {
 
     var statistics: WriterStatistics { committer.statistics.withLock { $0 } }
 
+    /// Decides `request` now, on this thread; its caller hears once it is durable or refused.
     func submit(_ request: AppendRequest) {
-        let (start, refusal) = intake.withLock { q -> (Bool, (any Error)?) in
-            if let closed = q.closed { return (false, closed) }
-            q.pending.append(request)
-            if q.draining { return (false, nil) }
-            q.draining = true
-            return (true, nil)
+        let refusal = decisions.withLock { _ -> (any Error)? in
+            if let closed { return closed }
+            if committer.failure != nil, let refusal = recover() { return refusal }
+            decide(request)
+            return nil
         }
         if let refusal { request.complete(.failure(refusal)) }
-        if start { dispatch.async { self.drain() } }
     }
 
     /// A dictionary trained in the background; stored with the next commit, used after.
@@ -79,34 +76,16 @@ final class LogWriter: @unchecked Sendable {
         committer.enqueue(CommitJob())
     }
 
-    /// Refuses new requests and waits until the queued ones are written.
+    /// Refuses new requests and waits until the decided ones are written.
     func close() {
-        intake.withLock { $0.closed = EventStoreUnavailable(description: "the event store is closed: reopen it to append") }
-        dispatch.sync {}
+        decisions.withLock { _ in closed = EventStoreUnavailable(description: "the event store is closed: reopen it to append") }
         committer.waitUntilIdle()
-    }
-
-    private func drain() {
-        while true {
-            let refusal = committer.failure != nil ? recover() : nil
-            let requests = intake.withLock { q -> [AppendRequest] in
-                defer { q.pending.removeAll(keepingCapacity: true) }
-                if q.pending.isEmpty { q.draining = false }
-                return q.pending
-            }
-            if requests.isEmpty { return }
-            if let refusal {
-                for request in requests { request.complete(.failure(refusal)) }
-                continue
-            }
-            decide(requests)
-        }
     }
 
     /// After a failed commit the state holds decisions the disk does not have. Once the
     /// committer has failed everything decided on them, reload the state as `open` does.
-    /// If even that fails, the requests of this round are refused and the next round tries
-    /// again: the cause (a full disk, a passing I/O error) may go away while the process runs.
+    /// If even that fails, this request is refused and the next one tries again: the cause
+    /// (a full disk, a passing I/O error) may go away while the process runs.
     private func recover() -> EventStoreUnavailable? {
         committer.waitUntilIdle()
         do {
@@ -124,33 +103,24 @@ final class LogWriter: @unchecked Sendable {
         }
     }
 
-    /// Decides a batch and hands it to the committer. The events' entry into the tag and
-    /// type maps waits until the next request is decided, and for the batch's last request
-    /// until after the hand-off, so that bookkeeping overlaps the commit.
-    private func decide(_ requests: [AppendRequest]) {
-        var job = CommitJob()
-        job.requests = requests
-        job.outcomes.reserveCapacity(requests.count)
+    /// Decides one request and hands it to the committer. The events' entry into the tag,
+    /// type and id maps waits until after the hand-off, so that it overlaps the commit.
+    private func decide(_ request: AppendRequest) {
         pruneRecentIDs()
-        var pending: Range<Int>?
-        for request in requests {
-            if let range = pending { record(job.entries[range]) }
-            pending = nil
-            do {
-                if let earlier = request.sequence?.firstFailure { throw earlier }
-                let start = job.entries.count
-                job.outcomes.append(.success(try decide(request, job: &job)))
-                if job.entries.count > start { pending = start..<job.entries.count }
-            } catch {
-                request.sequence?.fail(error)
-                job.outcomes.append(.failure(error))
-            }
+        var job = CommitJob()
+        job.requests = [request]
+        do {
+            if let earlier = request.sequence?.firstFailure { throw earlier }
+            job.outcomes = [.success(try decide(request, job: &job))]
+        } catch {
+            request.sequence?.fail(error)
+            job.outcomes = [.failure(error)]
         }
         job.head = state.head
         job.chain = state.chain
         let entries = job.entries
         committer.enqueue(job)
-        if let range = pending { record(entries[range]) }
+        record(entries[...])
         inFlight.add(entries)
     }
 
@@ -183,7 +153,7 @@ final class LogWriter: @unchecked Sendable {
         default:
             throw AppendConflict(reason: .streamVersion(stream: request.stream, expected: request.expected, actual: current))
         }
-        if let condition = request.condition, let match = try firstMatch(condition, pending: job.entries) {
+        if let condition = request.condition, let match = try firstMatch(condition) {
             throw AppendConflict(reason: .condition(after: condition.after, matchingPosition: match))
         }
         var version = current ?? 0
@@ -220,9 +190,9 @@ final class LogWriter: @unchecked Sendable {
         return AppendResult(positions: found, streamVersion: state.streams[request.stream] ?? 0, alreadyStored: true)
     }
 
-    /// The first event after the condition's position that matches it, among the log,
-    /// the events in flight and those decided earlier in this batch (`pending`).
-    private func firstMatch(_ condition: AppendCondition, pending: [TailIndex.Entry]) throws -> Position? {
+    /// The first event after the condition's position that matches it, among the log and
+    /// the events in flight.
+    private func firstMatch(_ condition: AppendCondition) throws -> Position? {
         let after = condition.after ?? 0
         let items = condition.failIfEventsMatch.items.isEmpty ? [QueryItem()] : condition.failIfEventsMatch.items
         var earliest: Position?
@@ -232,9 +202,10 @@ final class LogWriter: @unchecked Sendable {
             case .noMatch: match = nil
             case .match(let position): match = position
             case .unknown:
-                // In flight before stored, for the reason given in `alreadyStored`.
+                // In flight first, stored second: the committer adds an event to the tail
+                // before it drops it from the in-flight set, so in this order none slips
+                // between them.
                 let decided = inFlight.first(after: after, matching: item)
-                    ?? pending.first { $0.position > after && item.matches(type: $0.type, tags: $0.tags) }?.position
                 let stored = try queries.positions(matching: Query([item]), after: after).first
                 match = [stored, decided].compactMap { $0 }.min()
             }
