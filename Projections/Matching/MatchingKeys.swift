@@ -13,7 +13,7 @@ import TribeDomain
 /// | `tribe-member/<tribe>/<member>`   | empty: current members |
 /// | `partup/<partup>`                 | MatchPartup    |
 /// | `tribe-partup/<tribe>/<partup>`   | empty: active part-ups |
-/// | `skill-partup/<skill>/<partup>`   | empty: active part-ups wanting the skill |
+/// | `skill-partup/<skill>/<partup>`   | SkillPartupMark: active part-ups wanting the skill |
 enum MatchingKeys {
     /// Every key space above, for tools and tests that look at the whole model.
     static let spaces = ["member", "skill-member", "tribe", "tribe-member", "partup", "tribe-partup", "skill-partup"]

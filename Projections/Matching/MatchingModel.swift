@@ -50,7 +50,7 @@ public enum MatchingModel {
         guard let stored = try model.get(MatchingKeys.member(member.rawValue), as: MatchMember.self), limit > 0 else { return [] }
         var ids = Set<String>()
         for tribe in stored.tribes { ids.formUnion(try model.keyStrings(under: MatchingKeys.tribePartups(tribe))) }
-        for skill in stored.skills { ids.formUnion(try model.keyStrings(under: MatchingKeys.skillPartups(skill))) }
+        try addOutsiderPartups(model, wanting: stored.skills, by: stored, to: &ids)
         var found: [PartupMatch] = []
         for raw in ids {
             guard let id = try? PartupID(raw), let partup = try model.get(MatchingKeys.partup(id), as: MatchPartup.self) else { continue }
@@ -61,6 +61,32 @@ public enum MatchingModel {
             found.append(PartupMatch(partup: raw, tribe: partup.tribe.rawValue, title: partup.title, score: score))
         }
         return Array(found.sorted { ranksBefore($0.score, $0.partup, $1.score, $1.partup) }.prefix(limit))
+    }
+
+    /// The part-ups of other tribes that want one of `skills` and that the member may join
+    /// as an outsider: public ones of open tribes that did not remove them. Decided from the
+    /// index's marks and the tribes' privacy (one read per tribe), without reading the
+    /// part-ups: on a platform ten times the demo, most part-ups wanting a skill are of
+    /// tribes that are not open, or not public, and reading each one was most of the request.
+    private static func addOutsiderPartups(_ model: ModelReader, wanting skills: [String], by member: MatchMember,
+                                           to ids: inout Set<String>) throws {
+        var tribeIsOpen: [TribeID: Bool] = [:]
+        for skill in skills {
+            let prefix = MatchingKeys.skillPartups(skill)
+            try model.scan(prefix: prefix) { key, value in
+                var cursor = KeyCursor(key, after: prefix)
+                guard let partup = cursor.string() else { return true }
+                let mark = try SkillPartupMark.decode(stored: value)
+                guard mark.privacy == .public, !member.tribes.contains(mark.tribe), !member.barredFrom.contains(mark.tribe) else { return true }
+                let open = try tribeIsOpen[mark.tribe] ?? {
+                    let open = try model.get(MatchingKeys.tribe(mark.tribe), as: MatchTribe.self)?.privacy == .open
+                    tribeIsOpen[mark.tribe] = open
+                    return open
+                }()
+                if open { ids.insert(partup) }
+                return true
+            }
+        }
     }
 
     private static func ranksBefore(_ a: MatchScore, _ aID: String, _ b: MatchScore, _ bID: String) -> Bool {

@@ -7,7 +7,8 @@ import TribeDomain
 /// scores are computed when read, from event times, so nothing depends on the wall clock.
 public struct MatchingProjection: DomainProjection {
     public let name = "matching"
-    public let version: UInt32 = 1
+    /// 2: `skill-partup` marks carry the part-up's tribe and privacy (see `SkillPartupMark`).
+    public let version: UInt32 = 2
     public let eventTypes: Set<String>? = [
         MemberRegistered.typeName, MemberProfileUpdated.typeName, TribeCreated.typeName, TribePrivacyChanged.typeName,
         MemberApplied.typeName, MemberInvited.typeName, MemberAdmitted.typeName, MemberLeft.typeName,
@@ -101,20 +102,23 @@ public struct MatchingProjection: DomainProjection {
                                  privacy: e.privacy, partners: [e.launcher], lastActivity: time)
         model.put(MatchingKeys.partup(e.partup), partup)
         model.mark(MatchingKeys.tribePartup(e.tribe, e.partup))
-        for skill in partup.wantedSkills { model.mark(MatchingKeys.skillPartup(skill, e.partup)) }
+        let mark = SkillPartupMark(tribe: e.tribe, privacy: e.privacy)
+        for skill in partup.wantedSkills { model.put(MatchingKeys.skillPartup(skill, e.partup), mark) }
         try updateMember(e.launcher, model) { $0.joined += 1 }
     }
 
     private func update(_ e: PartupUpdated, at time: Timestamp, _ model: ModelWriter) throws {
         try updatePartup(e.partup, at: time, model) { partup in
             if let title = e.title { partup.title = title }
+            let (oldSkills, oldPrivacy) = (Set(partup.wantedSkills), partup.privacy)
             if let privacy = e.privacy { partup.privacy = privacy }
-            if let wanted = e.wantedSkills.map(SkillNames.normalised) {
-                let (old, new) = (Set(partup.wantedSkills), Set(wanted))
-                for skill in old.subtracting(new) { model.delete(MatchingKeys.skillPartup(skill, e.partup)) }
-                for skill in new.subtracting(old) { model.mark(MatchingKeys.skillPartup(skill, e.partup)) }
-                partup.wantedSkills = wanted
-            }
+            if let wanted = e.wantedSkills.map(SkillNames.normalised) { partup.wantedSkills = wanted }
+            let newSkills = Set(partup.wantedSkills)
+            for skill in oldSkills.subtracting(newSkills) { model.delete(MatchingKeys.skillPartup(skill, e.partup)) }
+            // A changed privacy rewrites every mark; otherwise only the new skills get one.
+            let marked = partup.privacy == oldPrivacy ? newSkills.subtracting(oldSkills) : newSkills
+            let mark = SkillPartupMark(tribe: partup.tribe, privacy: partup.privacy)
+            for skill in marked { model.put(MatchingKeys.skillPartup(skill, e.partup), mark) }
         }
     }
 

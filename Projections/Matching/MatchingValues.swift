@@ -83,3 +83,24 @@ struct MatchTribe: ModelValue, Equatable {
         return MatchTribe(privacy: privacy)
     }
 }
+
+/// The value of a `skill-partup` key: the part-up's tribe and privacy, so that a member's
+/// read can pass over part-ups an outsider may not join (not public, or of a tribe that is
+/// not open) without reading the part-up itself. The tribe's privacy is looked up when read:
+/// it can change without a list of the tribe's part-ups to rewrite.
+struct SkillPartupMark: ModelValue, Equatable {
+    var tribe: TribeID
+    var privacy: PartupPrivacy
+
+    func encode(into writer: inout ByteWriter) {
+        tribe.encode(into: &writer)
+        writer.writeString(privacy.rawValue)
+    }
+
+    static func decode(from reader: inout ByteReader) throws(RecordDecodingError) -> SkillPartupMark {
+        let tribe = try TribeID.decode(from: &reader)
+        let raw = try reader.readString()
+        guard let privacy = PartupPrivacy(rawValue: raw) else { throw .malformed("part-up privacy", "\"\(raw)\"") }
+        return SkillPartupMark(tribe: tribe, privacy: privacy)
+    }
+}

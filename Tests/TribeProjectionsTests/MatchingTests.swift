@@ -95,6 +95,40 @@ import TribeDomain
         #expect(try partups(scenario, "fay").isEmpty)
     }
 
+    /// An outsider's part-ups follow every change of who may join: the part-up's privacy
+    /// and wanted skills (kept in the skill index's marks) and the tribe's privacy (looked
+    /// up when read), back and forth, and the model then equals a rebuild.
+    @Test func anOutsidersPartupsFollowPrivacyAndSkillChangesBothWays() async throws {
+        // Given fay (ios) sees the open tribe's public p1
+        let scenario = try await openTribeWithPartup()
+        #expect(try partups(scenario, "fay").map(\.partup) == ["p1"])
+
+        // When the tribe closes and opens again
+        try await scenario.run(ChangeTribePrivacy(tribe: "o", privacy: .closed), as: "ann")
+        #expect(try partups(scenario, "fay").isEmpty)
+        try await scenario.run(ChangeTribePrivacy(tribe: "o", privacy: .open), as: "ann")
+        #expect(try partups(scenario, "fay").map(\.partup) == ["p1"])
+
+        // When p1 is made tribe-only, and public again
+        try await scenario.run(UpdatePartup(tribe: "o", partup: "p1", privacy: .tribeMembers), as: "ann")
+        #expect(try partups(scenario, "fay").isEmpty)
+        try await scenario.run(UpdatePartup(tribe: "o", partup: "p1", privacy: .public), as: "ann")
+        #expect(try partups(scenario, "fay").map(\.partup) == ["p1"])
+
+        // When p1 no longer wants ios, then wants it again while tribe-only, then goes public
+        try await scenario.run(UpdatePartup(tribe: "o", partup: "p1", wantedSkills: ["swift"]), as: "ann")
+        #expect(try partups(scenario, "fay").isEmpty)
+        try await scenario.run(UpdatePartup(tribe: "o", partup: "p1", wantedSkills: ["swift", "iOS"], privacy: .tribeMembers), as: "ann")
+        #expect(try partups(scenario, "fay").isEmpty)
+        try await scenario.run(UpdatePartup(tribe: "o", partup: "p1", privacy: .public), as: "ann")
+        #expect(try partups(scenario, "fay").map(\.partup) == ["p1"])
+
+        // Then the followed model is the one a rebuild makes
+        let models = try scenario.rebuildAndRead("matching") { try ModelDump($0, spaces: MatchingKeys.spaces) }
+        #expect(models.followed.entries.count == models.followed.total)
+        #expect(models.rebuilt == models.followed)
+    }
+
     @Test func partupsWantingNoSkillsAreProposedToEveryTribeMember() async throws {
         let scenario = try await openTribeWithPartup()
         try await scenario.run(LaunchPartup(tribe: "o", partup: "p6", title: "Anything"), as: "dan")
