@@ -2,6 +2,7 @@ import EventLog
 import Foundation
 import MountSupport
 import Testing
+@testable import tribelog
 
 /// A full disk under `tribelog serve` and `tribelog import`, for real: the data folder is
 /// a tmpfs of a few MB in a private mount namespace (`PrivateMount`), filled by one file
@@ -20,7 +21,7 @@ import Testing
         try FileManager.default.createDirectory(atPath: data, withIntermediateDirectories: true)
         let disk = try PrivateMount(.tmpfs(bytes: Self.diskBytes), at: data)
         defer { disk.remove() }
-        let server = try ServeProcess(data: data, launcher: disk.launcher)
+        let server = try ServeChild.start(data: data, launcher: disk.launcher)
         let client = TribeClient(server: server)
         #expect(await server.send("POST", "/members", json: #"{"id":"ann","name":"Ann"}"#)?.status == 201)
         let token = try CLI.run(["token", "--member", "ann", "--expires", "10m", "--data", disk.outsidePath]).stdout

@@ -1,6 +1,7 @@
 import EventLog
 import Foundation
 import Testing
+@testable import tribelog
 
 /// What the clients were told: a tribe created at a position (2xx answers only).
 struct Acknowledged: Sendable {
@@ -17,7 +18,7 @@ extension ServeCommandTests {
         let scratch = try Scratch()
         defer { scratch.remove() }
         let data = scratch.path("data")
-        let server = try ServeProcess(data: data)
+        let server = try ServeChild.start(data: data)
         let registered = await server.send("POST", "/members", json: #"{"id":"ann","name":"Ann"}"#)
         try #require(registered?.status == 201)
         let token = try CLI.run(["token", "--member", "ann", "--expires", "10m", "--data", data]).stdout
@@ -45,7 +46,7 @@ extension ServeCommandTests {
     /// One client: creates tribes one after another, each with an Idempotency-Key, until
     /// the server stops answering. A command without an answer is retried once with the
     /// same key (as a client would) and counted only if acknowledged.
-    static func createTribes(client: Int, server: ServeProcess, token: String) async -> [Acknowledged] {
+    static func createTribes(client: Int, server: ServeChild, token: String) async -> [Acknowledged] {
         var acknowledged: [Acknowledged] = []
         for n in 0... {
             let tribe = "t-\(client)-\(n)"

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+@testable import tribelog
 
 /// `tribelog serve` and `tribelog token` as a user runs them: the server on a new folder,
 /// a token from the CLI, a command over HTTP, and SIGTERM closing everything cleanly.
@@ -8,7 +9,7 @@ import Testing
         let scratch = try Scratch()
         defer { scratch.remove() }
         let data = scratch.path("data")
-        let server = try ServeProcess(data: data)
+        let server = try ServeChild.start(data: data)
         #expect(server.base.hasPrefix("http://127.0.0.1:"))
         let mode = try FileManager.default.attributesOfItem(atPath: data + "/secrets/jwt.key")[.posixPermissions] as? NSNumber
         #expect(mode?.intValue == 0o600)

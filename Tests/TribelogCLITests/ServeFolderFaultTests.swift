@@ -2,13 +2,14 @@ import Foundation
 import Glibc
 import MountSupport
 import Testing
+@testable import tribelog
 
 /// `tribelog serve` on a folder it cannot have: read-only, or held by another server.
 /// Either way it exits non-zero at once with a message that says why, and touches nothing.
 @Suite struct ServeFolderFaultTests {
     /// A data folder with a log, read models and a secret, made by a server that stopped.
     static func makeFolder(_ data: String) async throws {
-        let server = try ServeProcess(data: data)
+        let server = try ServeChild.start(data: data)
         #expect(await server.send("POST", "/members", json: #"{"id":"ann","name":"Ann"}"#)?.status == 201)
         #expect(try await server.terminate())
     }
@@ -37,7 +38,7 @@ import Testing
         let scratch = try Scratch()
         defer { scratch.remove() }
         let data = scratch.path("data")
-        let first = try ServeProcess(data: data)
+        let first = try ServeChild.start(data: data)
         #expect(await first.send("POST", "/members", json: #"{"id":"ann","name":"Ann"}"#)?.status == 201)
 
         let started = ContinuousClock.now

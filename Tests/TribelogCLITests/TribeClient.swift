@@ -1,11 +1,12 @@
 import EventLog
 import Foundation
 import Testing
+@testable import tribelog
 
-/// A client of a `ServeProcess` that creates tribes one by one and watches `/health`:
+/// A client of a `ServeChild` that creates tribes one by one and watches `/health`:
 /// what the fault tests send and check.
 struct TribeClient {
-    let server: ServeProcess
+    let server: ServeChild
 
     /// One command's answer; `acknowledged` when the server promised it (2xx with a position).
     struct Answer: CustomStringConvertible {

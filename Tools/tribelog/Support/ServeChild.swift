@@ -17,10 +17,20 @@ final class ServeChild: @unchecked Sendable {
     let base: String
     let logFile: URL
 
-    init(data: URL, logFile: URL, startTimeout: Double = 120) throws {
+    /// `tribelog serve` as this executable runs it.
+    convenience init(data: URL, logFile: URL, startTimeout: Double = 120) throws {
+        try self.init(data: data.path, logFile: logFile, executable: try ChildProcess.tribelog(), startTimeout: startTimeout)
+    }
+
+    /// `executable leading… serve --data DATA --port 0`: `leading` are the arguments before
+    /// `serve` (a launcher such as a mount-namespace wrapper puts tribelog's path there), and
+    /// `environment` is added to this process's.
+    init(data: String, logFile: URL, executable: URL, leading: [String] = [], environment: [String: String] = [:],
+         startTimeout: Double = 120) throws {
         self.logFile = logFile
-        process.executableURL = try ChildProcess.tribelog()
-        process.arguments = ["serve", "--data", data.path, "--port", "0"]
+        process.executableURL = executable
+        process.arguments = leading + ["serve", "--data", data, "--port", "0"]
+        if !environment.isEmpty { process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
         let output = Pipe()
         if !FileManager.default.fileExists(atPath: logFile.path) { _ = FileManager.default.createFile(atPath: logFile.path, contents: nil) }
         let log = try FileHandle(forWritingTo: logFile)
@@ -38,7 +48,7 @@ final class ServeChild: @unchecked Sendable {
               address.hasPrefix("http://") else {
             if process.isRunning { kill(process.processIdentifier, SIGKILL) }
             process.waitUntilExit()
-            throw Failure(description: "tribelog serve --data \(data.path) did not print its address (it printed \"\(printed)\"); its log is \(logFile.path)")
+            throw Failure(description: "tribelog serve --data \(data) did not print its address (it printed \"\(printed)\"); its log is \(logFile.path)")
         }
         base = address
     }
