@@ -81,8 +81,13 @@ enum CompactString {
     /// Native strings are contiguous UTF-8: one memcmp, where comparing the UTF-8 views
     /// went byte by byte through their iterators.
     private static func sameBytes(_ a: String, _ b: String) -> Bool {
-        var a = a, b = b
-        return a.withUTF8 { x in b.withUTF8 { y in x.count == y.count && (x.count == 0 || memcmp(x.baseAddress!, y.baseAddress!, x.count) == 0) } }
+        let contiguous = a.utf8.withContiguousStorageIfAvailable { x in
+            b.utf8.withContiguousStorageIfAvailable { y in
+                x.count == y.count && (x.isEmpty || memcmp(x.baseAddress!, y.baseAddress!, x.count) == 0)
+            }
+        }
+        // Bridged or otherwise non-native strings compare through their UTF-8 views.
+        return (contiguous ?? nil) ?? a.utf8.elementsEqual(b.utf8)
     }
 }
 
