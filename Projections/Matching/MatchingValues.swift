@@ -53,7 +53,7 @@ struct MatchPartup: ModelValue, Equatable {
         tribe.encode(into: &writer)
         writer.writeString(title)
         wantedSkills.encode(into: &writer)
-        writer.writeString(privacy.rawValue)
+        privacy.encode(into: &writer)
         partners.encode(into: &writer)
         lastActivity.encode(into: &writer)
         isDissolved.encode(into: &writer)
@@ -63,8 +63,7 @@ struct MatchPartup: ModelValue, Equatable {
         let tribe = try TribeID.decode(from: &reader)
         let title = try reader.readString()
         let wanted = try [String].decode(from: &reader)
-        let rawPrivacy = try reader.readString()
-        guard let privacy = PartupPrivacy(rawValue: rawPrivacy) else { throw .malformed("part-up privacy", "\"\(rawPrivacy)\"") }
+        let privacy = try PartupPrivacy.decode(from: &reader)
         return MatchPartup(tribe: tribe, title: title, wantedSkills: wanted, privacy: privacy,
                            partners: try .decode(from: &reader), lastActivity: try .decode(from: &reader),
                            isDissolved: try .decode(from: &reader))
@@ -75,12 +74,10 @@ struct MatchPartup: ModelValue, Equatable {
 struct MatchTribe: ModelValue, Equatable {
     var privacy: TribePrivacy
 
-    func encode(into writer: inout ByteWriter) { writer.writeString(privacy.rawValue) }
+    func encode(into writer: inout ByteWriter) { privacy.encode(into: &writer) }
 
     static func decode(from reader: inout ByteReader) throws(RecordDecodingError) -> MatchTribe {
-        let raw = try reader.readString()
-        guard let privacy = TribePrivacy(rawValue: raw) else { throw .malformed("tribe privacy", "\"\(raw)\"") }
-        return MatchTribe(privacy: privacy)
+        MatchTribe(privacy: try .decode(from: &reader))
     }
 }
 
@@ -94,13 +91,10 @@ struct SkillPartupMark: ModelValue, Equatable {
 
     func encode(into writer: inout ByteWriter) {
         tribe.encode(into: &writer)
-        writer.writeString(privacy.rawValue)
+        privacy.encode(into: &writer)
     }
 
     static func decode(from reader: inout ByteReader) throws(RecordDecodingError) -> SkillPartupMark {
-        let tribe = try TribeID.decode(from: &reader)
-        let raw = try reader.readString()
-        guard let privacy = PartupPrivacy(rawValue: raw) else { throw .malformed("part-up privacy", "\"\(raw)\"") }
-        return SkillPartupMark(tribe: tribe, privacy: privacy)
+        SkillPartupMark(tribe: try .decode(from: &reader), privacy: try .decode(from: &reader))
     }
 }
