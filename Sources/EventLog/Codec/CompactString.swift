@@ -127,10 +127,12 @@ enum UUIDText {
     }
 
     /// Appends the text's 36 bytes to `output` without making a String.
-    static func append(_ bytes: UnsafeRawBufferPointer, uppercase: Bool, to output: inout [UInt8]) {
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 36) { text in
-            write(bytes, uppercase: uppercase, into: text)
-            output.append(contentsOf: text)
+    static func append(_ uuid: UUID, uppercase: Bool, to output: inout [UInt8]) {
+        withUnsafeBytes(of: uuid.uuid) { bytes in
+            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 36) { text in
+                write(bytes, uppercase: uppercase, into: text)
+                output.append(contentsOf: text)
+            }
         }
     }
 

@@ -20,7 +20,7 @@ extension RecordedEvent {
         output.append(contentsOf: NDJSONKey.position)
         PayloadValue.writeDecimal(position, into: &output)
         output.append(contentsOf: NDJSONKey.id)
-        NDJSON.writeLowercaseUUID(id, into: &output)
+        UUIDText.append(id, uppercase: false, to: &output)
         output.append(contentsOf: NDJSONKey.stream)
         NDJSON.writeString(stream, into: &output)
         output.append(contentsOf: NDJSONKey.version)
@@ -71,9 +71,9 @@ enum NDJSON {
 
     /// UUID text needs no escaping: its bytes go straight between the quotes.
     static func writeString(_ text: MetadataText, into output: inout [UInt8]) {
-        guard case .uuid = text else { return writeString(text.string, into: &output) }
+        guard case .uuid(let uuid, let uppercase) = text else { return writeString(text.string, into: &output) }
         output.append(UInt8(ascii: "\""))
-        text.appendUTF8(to: &output)
+        UUIDText.append(uuid, uppercase: uppercase, to: &output)
         output.append(UInt8(ascii: "\""))
     }
 
@@ -90,17 +90,6 @@ enum NDJSON {
         }
     }
 
-
-    /// 8-4-4-4-12 lowercase hex; `uuidString` is uppercase and would need a second copy.
-    static func writeLowercaseUUID(_ id: UUID, into output: inout [UInt8]) {
-        withUnsafeBytes(of: id.uuid) { bytes in
-            for (index, byte) in bytes.enumerated() {
-                if index == 4 || index == 6 || index == 8 || index == 10 { output.append(UInt8(ascii: "-")) }
-                output.append(JSONBytes.hex[Int(byte >> 4)])
-                output.append(JSONBytes.hex[Int(byte & 0xF)])
-            }
-        }
-    }
 
     /// `YYYY-MM-DDThh:mm:ss.ffffffZ` in UTC, computed from the microseconds directly:
     /// a DateFormatter per line would dominate the export, and Date's Double would round

@@ -14,14 +14,6 @@ enum MetadataText: Sendable {
         case .uuid(let uuid, let uppercase): return withUnsafeBytes(of: uuid.uuid) { UUIDText.render($0, uppercase: uppercase) }
         }
     }
-
-    /// Appends the string's UTF-8 bytes without making the string.
-    func appendUTF8(to output: inout [UInt8]) {
-        switch self {
-        case .text(let text): output.append(contentsOf: text.utf8)
-        case .uuid(let uuid, let uppercase): withUnsafeBytes(of: uuid.uuid) { UUIDText.append($0, uppercase: uppercase, to: &output) }
-        }
-    }
 }
 
 extension MetadataText: Hashable {

@@ -124,11 +124,11 @@ final class LogWriter: @unchecked Sendable {
         job.chain = state.chain
         let entries = job.entries
         committer.enqueue(job)
-        record(entries[...])
+        record(entries)
         inFlight.add(entries)
     }
 
-    private func record(_ entries: ArraySlice<TailIndex.Entry>) {
+    private func record(_ entries: [TailIndex.Entry]) {
         for entry in entries {
             state.recordTypeAndTags(position: entry.position, type: entry.type, tags: entry.tags)
             recentIDs[entry.id] = entry.position
