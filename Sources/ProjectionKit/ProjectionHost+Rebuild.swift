@@ -10,8 +10,9 @@ extension ProjectionHost {
     /// called after each chunk with (position, target).
     ///
     /// Reads the log once for all of them, a chunk at a time: the projections apply a
-    /// chunk each on a thread of its own, then one transaction writes all their changes
-    /// while the next chunk is read and decoded. Follow steps wait meanwhile.
+    /// chunk each on a thread of its own and each writes its changes in a transaction of
+    /// its own as soon as it is done, while the others still apply and the next chunk is
+    /// read and decoded. Follow steps wait meanwhile.
     public func rebuild(_ names: [String]? = nil, until: Position? = nil,
                         progress: ((Position, Position) -> Void)? = nil) throws {
         let chosen = try indices(of: names)
@@ -27,12 +28,9 @@ extension ProjectionHost {
             var events = try readChunk(from: next, target: target, for: chosen, inHalves: true)
             repeat {
                 let isLast = events.last.map { $0.position >= target } ?? true
-                let applying = ContinuousClock.now
-                try applyConcurrently(events, writers)
-                let writing = ContinuousClock.now
                 next = (events.last?.position ?? target) + 1
-                // Writing is one thread's work: the next chunk is read and decoded on
-                // another thread meanwhile.
+                // The next chunk is read and decoded on a thread of its own meanwhile: it
+                // takes the cores the projections leave idle as they finish one by one.
                 let upcoming = Upcoming()
                 let reading = DispatchGroup()
                 if next <= target {
@@ -40,21 +38,18 @@ extension ProjectionHost {
                         upcoming.events = Result { try readChunk(from: next, target: target, for: chosen) }
                     }
                 }
-                let written = Result {
-                    try views.write { transaction in
-                        for writer in writers { try writer.model.write(into: transaction) }
-                        if isLast { try swap(fresh, checkpoint: target, in: transaction) }
-                    }
+                let applying = ContinuousClock.now
+                let applied = Result { try applyConcurrently(events, writers) }
+                let applyEnd = ContinuousClock.now
+                if case .success = applied, isLast {
+                    try views.write { try swap(fresh, checkpoint: target, in: $0) }
                 }
-                let wrote = ContinuousClock.now
                 reading.wait()
-                try written.get()
+                try applied.get()
                 logger.debug("rebuild chunk", metadata: [
-                    "events": "\(events.count)", "apply": "\(writing - applying)", "write": "\(wrote - writing)",
-                    "read_wait": "\(ContinuousClock.now - wrote)",
-                    "apply_by_projection": "\(writers.map { "\(projections[$0.index].name) \($0.duration)" }.joined(separator: ", "))"])
-                // Dropped by each projection's thread when it starts on the next chunk.
-                for writer in writers { writer.committed = true }
+                    "events": "\(events.count)", "apply_and_write": "\(applyEnd - applying)",
+                    "read_wait": "\(ContinuousClock.now - applyEnd)",
+                    "by_projection": "\(writers.map { "\(projections[$0.index].name) \($0.duration) (write \($0.writeDuration))" }.joined(separator: ", "))"])
                 progress?(min(next - 1, target), target)
                 events = try upcoming.events?.get() ?? []
             } while next <= target
@@ -108,15 +103,15 @@ extension ProjectionHost {
     }
 
     /// One projection's part of a rebuild: its writer, kept from chunk to chunk (with the
-    /// capacity it grew to), and what its thread left for the chunk's write.
+    /// capacity it grew to), and how its last chunk went.
     private final class RebuildWriter: @unchecked Sendable {
         let index: Int
         let model: ModelWriter
-        /// Its pending changes are committed: to be dropped before the next chunk.
-        var committed = false
         var failure: (any Error)?
         /// How long the last chunk took, to start the slowest projections first.
         var duration: Duration = .zero
+        /// The part of `duration` spent writing.
+        var writeDuration: Duration = .zero
 
         init(index: Int, model: ModelWriter) {
             self.index = index
@@ -125,10 +120,13 @@ extension ProjectionHost {
     }
 
     /// Applies a chunk to every projection, each on a thread of its own (as many run at
-    /// once as there are cores). LMDB's write transaction belongs to one thread, so each
-    /// projection reads what earlier chunks committed from a read-only snapshot of its own
-    /// and keeps its changes pending (laid out in key order, ready to write) for the
-    /// chunk's transaction, after dropping those of the chunk before.
+    /// once as there are cores), and writes each projection's changes in a transaction of
+    /// its own the moment it is done: writing was one thread's work after all had applied,
+    /// now it fills the time the other projections still take. LMDB's write transaction
+    /// belongs to one thread, so each projection reads what earlier chunks committed from a
+    /// read-only snapshot of its own and keeps its changes pending (laid out in key order)
+    /// until its write. The fresh databases are in no catalog entry until the swap, so no
+    /// reader sees a model before all of it is written.
     /// Projections are independent, so the result is the one a sequential apply gives.
     private func applyConcurrently(_ events: [ProjectedEvent], _ writers: [RebuildWriter]) throws {
         // Slowest first: the last one started then ends about when the others do.
@@ -136,10 +134,6 @@ extension ProjectionHost {
         DispatchQueue.concurrentPerform(iterations: order.count) { turn in
             let writer = order[turn]
             let start = ContinuousClock.now
-            if writer.committed {
-                writer.model.clear()
-                writer.committed = false
-            }
             do {
                 try views.read { snapshot in
                     writer.model.attach(snapshot: snapshot)
@@ -147,6 +141,10 @@ extension ProjectionHost {
                     try apply(events, after: 0, projection: writer.index, to: writer.model)
                 }
                 writer.model.prepareWrite()
+                let writing = ContinuousClock.now
+                try views.write { try writer.model.write(into: $0) }
+                writer.model.clear()
+                writer.writeDuration = ContinuousClock.now - writing
             } catch {
                 writer.failure = error
             }
