@@ -34,4 +34,24 @@ import ProjectionKit
         #expect(try CountingProjection.counts(host) == CountingProjection.expected(try scratch.store.read(from: 1, limit: .max)))
         #expect(host.status().first?.position == 30_000)
     }
+
+    /// A rebuild writes each model in a transaction of its own while the others still
+    /// apply: several of them filling the map at once must each be written again after it
+    /// grew, whole and once.
+    @Test(.timeLimit(.minutes(1))) func severalModelsRebuiltAtOnceGrowATinyMap() async throws {
+        let scratch = try Scratch()
+        defer { scratch.remove() }
+        try await scratch.append(20_000)
+        let tiny = 64 << 10
+        let views = try ViewStore.open(directory: scratch.store.viewsDirectory, logger: Logger(label: "test"), initialMapSize: tiny)
+        let names = ["first", "second", "third", "fourth"]
+        let host = try scratch.host(names.map { CountingProjection(name: $0) }, views: views)
+        try host.rebuild()
+        #expect(views.environment.currentMapSize >= 1 << 20)
+        let expected = CountingProjection.expected(try scratch.store.read(from: 1, limit: .max))
+        for name in names {
+            #expect(try CountingProjection.counts(host, name: name) == expected, "\(name)")
+        }
+        #expect(host.status().allSatisfy { $0.position == 20_000 && $0.state == .following })
+    }
 }
