@@ -12,8 +12,8 @@ import EventLog
 /// Following the log, a writer lives in the batch's write transaction and reads what the
 /// batch has not changed from it. Rebuilding, a writer lives across chunks and is applied
 /// on a thread of its own: it reads from a read-only snapshot of what earlier chunks
-/// committed (`attach(snapshot:)`), and the host writes its changes into the chunk's
-/// write transaction afterwards (`write(into:)`). One thread uses a writer at a time.
+/// committed (`attach(snapshot:)`), then the same thread writes its changes in a
+/// transaction of its own (`write(into:)`). One thread uses a writer at a time.
 /// A model value a `ModelWriter` can keep decoded during a batch (see `putValue`).
 ///
 /// Reads within a batch get the value itself and reads in later batches get it decoded

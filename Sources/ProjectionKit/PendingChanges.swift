@@ -40,9 +40,11 @@ final class ValueBox<V: ModelEncodable>: PendingBox {
 }
 
 /// Pending changes in key order, ready to be written (see `PendingChanges.sortedChanges`):
-/// keys and values laid out one after the other in that order, so that the write (one
-/// thread's work, while the projections' threads wait) walks memory sequentially instead
-/// of missing the cache on every entry.
+/// keys and values laid out one after the other in that order, so that the write (which
+/// holds the views' write lock the other models' writes wait for) walks memory
+/// sequentially instead of missing the cache on every entry. Writing straight from the
+/// table in key order, encoding each value on the way, was measured slower: the feeds'
+/// rebuild write went from 0.033 to 0.087 s on the demo, and the whole rebuild 10 % slower.
 struct SortedChanges {
     /// The keys, one after the other.
     var keys: [UInt8] = []
