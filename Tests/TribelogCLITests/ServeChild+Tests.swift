@@ -16,9 +16,36 @@ extension ServeChild {
                               environment: environment, startTimeout: 20)
     }
 
-    /// SIGTERM; true when it exited within `timeout` (else it is killed).
+    /// SIGTERM; true when it exited within `timeout`. Else its threads' stacks go to the
+    /// test's standard error (when gdb is installed), so that a server that did not stop
+    /// can be diagnosed from the test run's output, and it is killed.
     func terminate(timeout: Double = 10) async throws -> Bool {
-        try await stop(timeout: timeout) != nil
+        kill(process.processIdentifier, SIGTERM)
+        let stopBy = Date().addingTimeInterval(timeout)
+        while process.isRunning && Date() < stopBy { try await Task.sleep(for: .milliseconds(20)) }
+        guard process.isRunning else { return true }
+        FileHandle.standardError.write(Data("tribelog serve (pid \(process.processIdentifier)) did not stop within \(timeout) s of SIGTERM; its threads:\n\(stacks())\n".utf8))
+        crash()
+        return false
+    }
+
+    /// Every thread's stack of the running server, from gdb (at most 20 s), or why not.
+    private func stacks() -> String {
+        let gdb = "/usr/bin/gdb"
+        guard FileManager.default.isExecutableFile(atPath: gdb) else { return "(no gdb at \(gdb) to show them)" }
+        let dump = Process()
+        dump.executableURL = URL(fileURLWithPath: gdb)
+        dump.arguments = ["-p", "\(process.processIdentifier)", "-batch", "-nx", "-ex", "set pagination off", "-ex", "thread apply all bt 30"]
+        let output = Pipe()
+        dump.standardOutput = output
+        dump.standardError = FileHandle.nullDevice
+        guard (try? dump.run()) != nil else { return "(gdb did not start)" }
+        let giveUp = DispatchWorkItem { if dump.isRunning { kill(dump.processIdentifier, SIGKILL) } }
+        DispatchQueue.global().asyncAfter(deadline: .now() + 20, execute: giveUp)
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        dump.waitUntilExit()
+        giveUp.cancel()
+        return text.split(separator: "\n").filter { $0.hasPrefix("Thread ") || $0.hasPrefix("#") }.map { $0.prefix(300) }.joined(separator: "\n")
     }
 
     /// What the server logged (read once it has exited).

@@ -30,10 +30,15 @@ extension ServeCommandTests {
                 group.addTask { await Self.createTribes(client: client, server: server, token: token) }
             }
             try await Task.sleep(for: .seconds(1))
-            #expect(try await server.terminate(timeout: 10), "serve did not stop within 10 s of SIGTERM")
+            // Stopping waits for the appends in flight to be durable. Alone this test takes
+            // 1.2 s; in the whole suite, whose tests flush the same disk at once, it took
+            // 11 s, and once (2026-11-25) the server did not stop within the 10 s allowed
+            // then, with nothing to say why. Now 30 s, and past it `terminate` prints the
+            // server's stacks before killing it, so a hang shows where it hangs.
+            #expect(try await server.terminate(timeout: 30), "serve did not stop within 30 s of SIGTERM")
             return try await group.reduce(into: []) { $0 += $1 }
         }
-        #expect(ContinuousClock.now - started < .seconds(20))
+        #expect(ContinuousClock.now - started < .seconds(45))
         #expect(server.process.terminationStatus == 0)
         #expect(acknowledged.count > Self.clients, "too few commands were acknowledged to mean anything")
         #expect(server.logged.contains("log closed"))
