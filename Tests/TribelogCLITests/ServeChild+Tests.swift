@@ -20,13 +20,9 @@ extension ServeChild {
     /// test's standard error (when gdb is installed), so that a server that did not stop
     /// can be diagnosed from the test run's output, and it is killed.
     func terminate(timeout: Double = 10) async throws -> Bool {
-        kill(process.processIdentifier, SIGTERM)
-        let stopBy = Date().addingTimeInterval(timeout)
-        while process.isRunning && Date() < stopBy { try await Task.sleep(for: .milliseconds(20)) }
-        guard process.isRunning else { return true }
-        FileHandle.standardError.write(Data("tribelog serve (pid \(process.processIdentifier)) did not stop within \(timeout) s of SIGTERM; its threads:\n\(stacks())\n".utf8))
-        crash()
-        return false
+        try await stop(timeout: timeout) {
+            FileHandle.standardError.write(Data("tribelog serve (pid \(process.processIdentifier)) did not stop within \(timeout) s of SIGTERM; its threads:\n\(stacks())\n".utf8))
+        } != nil
     }
 
     /// Every thread's stack of the running server, from gdb (at most 20 s), or why not.

@@ -61,13 +61,14 @@ final class ServeChild: @unchecked Sendable {
         process.waitUntilExit()
     }
 
-    /// SIGTERM and the exit status, or nil when it did not exit within `timeout` (then it
-    /// is killed).
-    func stop(timeout: Double = 30) async throws -> Int32? {
+    /// SIGTERM and the exit status, or nil when it did not exit within `timeout` (then
+    /// `beforeKill` runs while it still does, and it is killed).
+    func stop(timeout: Double = 30, beforeKill: () -> Void = {}) async throws -> Int32? {
         kill(process.processIdentifier, SIGTERM)
         let stopBy = Date().addingTimeInterval(timeout)
         while process.isRunning && Date() < stopBy { try await Task.sleep(for: .milliseconds(20)) }
         guard !process.isRunning else {
+            beforeKill()
             crash()
             return nil
         }
