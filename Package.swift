@@ -37,6 +37,8 @@ let package = Package(
         .systemLibrary(
             name: "CZstd", path: "Sources/CZstd", pkgConfig: "libzstd",
             providers: [.apt(["libzstd-dev"])]),
+        // No C and no log: helpers every layer uses (work off the cooperative pool, child processes).
+        .target(name: "TribelogSupport", path: "Sources/TribelogSupport", swiftSettings: strict),
         .target(
             name: "EventLog",
             dependencies: [
@@ -55,7 +57,7 @@ let package = Package(
             path: "Sources/TribeDomain", swiftSettings: strict),
         .target(
             name: "ProjectionKit",
-            dependencies: ["EventLog", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["EventLog", "TribelogSupport", .product(name: "Logging", package: "swift-log")],
             path: "Sources/ProjectionKit", swiftSettings: strict),
         .target(
             name: "TribeProjections",
@@ -64,7 +66,7 @@ let package = Package(
         .target(
             name: "TribelogServer",
             dependencies: [
-                "EventLog", "TribeDomain", "ProjectionKit", "TribeProjections",
+                "EventLog", "TribeDomain", "ProjectionKit", "TribeProjections", "TribelogSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -79,7 +81,7 @@ let package = Package(
         .executableTarget(
             name: "tribelog",
             dependencies: [
-                "EventLog", "TribeDomain", "ProjectionKit", "TribeProjections", "TribelogServer",
+                "EventLog", "TribeDomain", "ProjectionKit", "TribeProjections", "TribelogServer", "TribelogSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -88,25 +90,25 @@ let package = Package(
             resources: [.copy("Bench/lmdb_ceiling.c"), .copy("Bench/join.lua"), .copy("Bench/reads.lua")],
             swiftSettings: strict),
         // Private mount namespaces (tmpfs with a size, read-only binds) for the fault tests.
-        .target(name: "MountSupport", path: "Tests/MountSupport", swiftSettings: strict),
+        .target(name: "MountSupport", dependencies: ["TribelogSupport"], path: "Tests/MountSupport", swiftSettings: strict),
         .testTarget(
             name: "EventLogTests",
             dependencies: [
-                "EventLog", "MountSupport",
+                "EventLog", "MountSupport", "TribelogSupport",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ],
             path: "Tests/EventLogTests", swiftSettings: strict),
         .testTarget(
             name: "TribeDomainTests",
             dependencies: [
-                "TribeDomain", "EventLog",
+                "TribeDomain", "EventLog", "TribelogSupport",
                 .product(name: "PropertyBased", package: "swift-property-based"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Tests/TribeDomainTests", swiftSettings: strict),
         .testTarget(
             name: "ProjectionKitTests",
-            dependencies: ["ProjectionKit", "EventLog"],
+            dependencies: ["ProjectionKit", "EventLog", "TribelogSupport"],
             path: "Tests/ProjectionKitTests", swiftSettings: strict),
         .testTarget(
             name: "TribeProjectionsTests",
@@ -115,14 +117,14 @@ let package = Package(
         .testTarget(
             name: "TribelogCLITests",
             dependencies: [
-                "tribelog", "EventLog", "TribeDomain", "ProjectionKit", "TribeProjections", "MountSupport",
+                "tribelog", "EventLog", "TribeDomain", "ProjectionKit", "TribeProjections", "MountSupport", "TribelogSupport",
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Tests/TribelogCLITests", swiftSettings: strict),
         .testTarget(
             name: "TribelogServerTests",
             dependencies: [
-                "TribelogServer", "EventLog", "TribeDomain", "ProjectionKit", "TribeProjections",
+                "TribelogServer", "EventLog", "TribeDomain", "ProjectionKit", "TribeProjections", "TribelogSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),

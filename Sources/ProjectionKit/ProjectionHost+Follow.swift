@@ -1,4 +1,5 @@
 import EventLog
+import TribelogSupport
 import Logging
 
 extension ProjectionHost {
@@ -9,13 +10,13 @@ extension ProjectionHost {
     /// to `maxRetryPause`: nothing of it was written, so the next try starts at the same
     /// event and none is skipped. Throwing instead would stop the whole server.
     public func run() async throws {
-        if !outdated.isEmpty { try buildOutdated() }
+        if !outdated.isEmpty { try await worker.run { try self.buildOutdated() } }
         var pause = Self.firstRetryPause
         var failingSince: ContinuousClock.Instant?
         while !Task.isCancelled {
             let applied: Int
             do {
-                applied = try step()
+                applied = try await worker.run { try self.step() }
             } catch {
                 logger.error("read models could not be written; retrying", metadata: [
                     "error": "\(error)", "retry_in": "\(pause)"])
@@ -31,10 +32,7 @@ extension ProjectionHost {
                 storeFailure.withLock { $0 = nil }
                 pause = Self.firstRetryPause
             }
-            if applied > 0 {
-                await Task.yield()
-                continue
-            }
+            if applied > 0 { continue }
             let from = lowestFollowingCheckpoint() ?? store.head
             guard await store.waitForCommit(after: from) else { return }
         }

@@ -1,4 +1,5 @@
 import EventLog
+import TribelogSupport
 import Foundation
 import Logging
 import Synchronization
@@ -11,8 +12,10 @@ import Synchronization
 /// first (`run` does that on start); one that fails on an event stops there and is
 /// reported in `status()` while the others go on.
 ///
-/// The LMDB work is synchronous and runs on the calling thread; `serial` makes follow
-/// steps and rebuilds take turns, like the log's single writer.
+/// The LMDB work is synchronous: `catchUp` and `rebuild` run it on the calling thread (for
+/// tools), while `run`, the server's follower, hands every batch to `worker`, a thread of
+/// its own, so that its durable commits never hold one of Swift's cooperative threads.
+/// `serial` makes follow steps and rebuilds take turns, like the log's single writer.
 public final class ProjectionHost: Sendable {
     let store: EventStore
     let views: ViewStore
@@ -22,6 +25,8 @@ public final class ProjectionHost: Sendable {
     let catalog: ProjectionCatalog
     let state: Mutex<[Slot]>
     let serial = Mutex(())
+    /// The follower's thread: durable views commits block, the cooperative pool must not.
+    let worker = BlockingWorker(label: "tribelog.views-writer")
     let waiters = PositionWaiters()
     /// Why the follower's last batch could not be stored, while it retries (nil: it was).
     let storeFailure = Mutex<String?>(nil)

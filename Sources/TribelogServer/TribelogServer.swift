@@ -5,6 +5,7 @@ import Hummingbird
 import Logging
 import ProjectionKit
 import ServiceLifecycle
+import TribelogSupport
 import TribeDomain
 import TribeProjections
 
@@ -28,14 +29,21 @@ public final class TribelogServer: Sendable {
         var options = EventStoreOptions()
         options.durability = settings.durability
         options.logger = settings.logger
-        let store = try EventStore.open(directory: settings.data, options: options)
+        // Opening replays the log after the index checkpoint and reads the read models'
+        // catalog: file I/O that may take seconds, so it runs off the cooperative pool.
+        let opening = BlockingWorker(label: "tribelog.open")
+        let store = try await opening.run { [options] in try EventStore.open(directory: settings.data, options: options) }
         do {
-            let views = try ViewStore.open(directory: store.viewsDirectory, logger: settings.logger)
-            self.host = try ProjectionHost(store: store, views: views, projections: TribelogProjections.all(), logger: settings.logger)
+            let (views, host, secret) = try await opening.run {
+                let views = try ViewStore.open(directory: store.viewsDirectory, logger: settings.logger)
+                let host = try ProjectionHost(store: store, views: views, projections: TribelogProjections.all(), logger: settings.logger)
+                return (views, host, try JWTSecret.load(data: settings.data, explicit: settings.jwtSecret))
+            }
+            self.host = host
             self.views = views
-            self.tokens = await TokenAuthority(secret: try JWTSecret.load(data: settings.data, explicit: settings.jwtSecret))
+            self.tokens = await TokenAuthority(secret: secret)
         } catch {
-            store.close()
+            await opening.run { store.close() }
             throw error
         }
         self.settings = settings
@@ -73,15 +81,10 @@ public final class TribelogServer: Sendable {
     // MARK: Helpers for the routes
 
     /// Waits until the read model has applied `?after=POSITION`, when the request has one;
-    /// 503 with Retry-After when it has not within `readWait`.
+    /// 503 with Retry-After when it has not within `readWait`. A position past the log's
+    /// head was never returned by a command, so waiting cannot help: 400 at once.
     func waitForAfter(_ request: Request, projection: String) async throws {
-        guard let text = request.uri.queryParameters.get("after") else { return }
-        guard let position = Position(text) else {
-            throw APIError.badRequest("after=\(text) is not a log position: pass the `position` a command returned")
-        }
-        if position > store.head {
-            throw APIError.unavailable("position \(position) is not in the log yet (head \(store.head)): pass a position a command returned")
-        }
+        guard let position = try ReadRoutes.position(request, .after, head: store.head) else { return }
         guard await host.waitUntil(position, projection: projection, timeout: settings.readWait) else {
             throw APIError.unavailable("the \(projection) read model has not reached position \(position) yet: retry in a moment", retryAfter: 1)
         }
@@ -141,7 +144,8 @@ struct LogCloser: Service {
 
     func run() async throws {
         try? await gracefulShutdown()
-        store.close()
+        // Closing waits for the queued appends' commits and for the indexer's thread.
+        await BlockingWorker(label: "tribelog.close").run { store.close() }
         logger.info("log closed", metadata: ["head": "\(store.head)"])
     }
 }

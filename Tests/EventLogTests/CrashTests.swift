@@ -17,7 +17,7 @@ import Testing
             try await Task.sleep(for: .milliseconds(50))
         }
         child.kill()
-        let (_, timedOut) = child.wait(seconds: 2)
+        let (_, timedOut) = await child.wait(seconds: 2)
         #expect(!timedOut)
         #expect(child.process.terminationReason == .uncaughtSignal, "stderr: \(child.stderr.text)")
 

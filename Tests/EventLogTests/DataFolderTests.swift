@@ -90,9 +90,9 @@ import Testing
     static let canMountPrivately = PrivateMount.isAvailable
 
     /// Runs `tribelog ARGS` in a private mount namespace in which `folder` is read-only.
-    private static func tribelogOnReadOnlyMount(_ folder: URL, fresh: Bool, _ arguments: [String]) throws -> ToolRun {
+    private static func tribelogOnReadOnlyMount(_ folder: URL, fresh: Bool, _ arguments: [String]) async throws -> ToolRun {
         let mount = fresh ? #"mount -t tmpfs -o ro tmpfs "$1""# : #"mount --bind "$1" "$1" && mount -o remount,bind,ro "$1""#
-        return try runChild(URL(fileURLWithPath: "/usr/bin/unshare"),
+        return try await runChild(URL(fileURLWithPath: "/usr/bin/unshare"),
                             ["--mount", "--propagation", "private", "sh", "-c", mount + #" || exit 97; shift; exec "$@""#,
                              "sh", folder.path, try TribelogTool.executable().path] + arguments, seconds: 8)
     }
@@ -103,22 +103,22 @@ import Testing
         defer { folder.remove() }
         try await Self.makeLog(folder.url)
 
-        let write = try Self.tribelogOnReadOnlyMount(folder.url, fresh: false, ["append-loop", "--data", folder.url.path])
+        let write = try await Self.tribelogOnReadOnlyMount(folder.url, fresh: false, ["append-loop", "--data", folder.url.path])
         #expect(!write.timedOut, "append-loop ran on a read-only folder")
         #expect(write.status != 0 && write.status != 97)
         #expect(write.stderr.contains("data folder is not writable: \(folder.url.path)"), "\(write.stderr)")
 
-        let verify = try Self.tribelogOnReadOnlyMount(folder.url, fresh: false, ["verify", "--data", folder.url.path])
+        let verify = try await Self.tribelogOnReadOnlyMount(folder.url, fresh: false, ["verify", "--data", folder.url.path])
         #expect(verify.status == 0, "\(verify.stdout) \(verify.stderr)")
         #expect(verify.stdout.contains("intact: 3 events"))
     }
 
     @Test(.enabled(if: DataFolderTests.canMountPrivately, "needs root and mount namespaces"))
-    func emptyReadOnlyFileSystemCannotHoldANewLog() throws {
+    func emptyReadOnlyFileSystemCannotHoldANewLog() async throws {
         let folder = TemporaryFolder()
         defer { folder.remove() }
         try FileManager.default.createDirectory(at: folder.url, withIntermediateDirectories: true)
-        let run = try Self.tribelogOnReadOnlyMount(folder.url, fresh: true, ["append-loop", "--data", folder.url.path])
+        let run = try await Self.tribelogOnReadOnlyMount(folder.url, fresh: true, ["append-loop", "--data", folder.url.path])
         #expect(!run.timedOut)
         #expect(run.status != 0 && run.status != 97)
         #expect(run.stderr.contains("cannot create \(folder.url.path)/log"), "\(run.stderr)")
@@ -149,7 +149,7 @@ import Testing
         }
         #expect(try format() == [99], "the mark is left as found")
 
-        let run = try runChild(try TribelogTool.executable(), ["verify", "--data", folder.url.path])
+        let run = try await runChild(try TribelogTool.executable(), ["verify", "--data", folder.url.path])
         #expect(run.status != 0)
         #expect(run.stderr.contains("log format 99"), "\(run.stderr)")
     }
@@ -180,7 +180,7 @@ import Testing
         #expect("\(error!)".contains("already open for writing"), "\(error!)")
         #expect("\(error!)".contains("pid \(getpid())"))
 
-        let other = try runChild(try TribelogTool.executable(), ["append-loop", "--data", folder.url.path], seconds: 8)
+        let other = try await runChild(try TribelogTool.executable(), ["append-loop", "--data", folder.url.path], seconds: 8)
         #expect(!other.timedOut, "a second process appended next to the writer")
         #expect(other.stderr.contains("already open for writing by another tribelog process (pid \(getpid()))"), "\(other.stderr)")
 

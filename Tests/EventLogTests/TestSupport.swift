@@ -3,6 +3,7 @@ import Foundation
 import Glibc
 import Synchronization
 import Testing
+import TribelogSupport
 
 @testable import EventLog
 
@@ -119,8 +120,13 @@ final class PipeCollector: Sendable {
 
     var text: String { String(decoding: bytes.withLock { $0 }, as: UTF8.self) }
 
-    /// Waits for end of file (every write end closed); false on timeout.
-    func waitForEnd(seconds: Double) -> Bool { finished.wait(timeout: .now() + seconds) == .success }
+    /// Waits for end of file (every write end closed); false on timeout. The semaphore is
+    /// waited for on a thread of its own, not on the test's cooperative thread.
+    func waitForEnd(seconds: Double) async -> Bool {
+        await BlockingWorker(label: "tribelog.tests.pipe-end").run { [finished] in
+            finished.wait(timeout: .now() + seconds) == .success
+        }
+    }
 }
 
 /// A child process whose stdout and stderr are read as they come. The pipes are made
@@ -155,7 +161,7 @@ struct ChildProcess {
             Glibc.close(err.write)
         }
         do {
-            try process.run()
+            try Spawn.start(process)
         } catch {
             Glibc.close(out.read)
             Glibc.close(err.read)
@@ -171,21 +177,11 @@ struct ChildProcess {
 
     /// Waits for the child to exit, killing it after `seconds`; returns its exit status
     /// (the signal number if killed) and whether the time ran out.
-    func wait(seconds: Double) -> (status: Int32, timedOut: Bool) {
-        let deadline = Date().addingTimeInterval(seconds)
-        var timedOut = false
-        while process.isRunning {
-            if Date() > deadline {
-                timedOut = true
-                kill()
-                break
-            }
-            usleep(10_000)
-        }
-        process.waitUntilExit()
-        _ = stdout.waitForEnd(seconds: 2)
-        _ = stderr.waitForEnd(seconds: 2)
-        return (process.terminationStatus, timedOut)
+    func wait(seconds: Double) async -> (status: Int32, timedOut: Bool) {
+        let exited = await Spawn.exit(of: process, killingAfter: .seconds(seconds))
+        _ = await stdout.waitForEnd(seconds: 2)
+        _ = await stderr.waitForEnd(seconds: 2)
+        return (process.terminationStatus, !exited)
     }
 }
 
@@ -197,8 +193,8 @@ struct ToolRun {
 }
 
 /// Runs `executable arguments` to completion (killed after `seconds`).
-func runChild(_ executable: URL, _ arguments: [String], seconds: Double = 8) throws -> ToolRun {
+func runChild(_ executable: URL, _ arguments: [String], seconds: Double = 8) async throws -> ToolRun {
     let child = try ChildProcess(executable, arguments)
-    let (status, timedOut) = child.wait(seconds: seconds)
+    let (status, timedOut) = await child.wait(seconds: seconds)
     return ToolRun(status: status, timedOut: timedOut, stdout: child.stdout.text, stderr: child.stderr.text)
 }

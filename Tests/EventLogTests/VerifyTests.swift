@@ -73,12 +73,12 @@ import Testing
             #expect(try store.read(from: 1, limit: Int(tampered) - 1).count == Int(tampered) - 1)
         }
 
-        let run = try runChild(try TribelogTool.executable(), ["verify", "--data", folder.url.path])
+        let run = try await runChild(try TribelogTool.executable(), ["verify", "--data", folder.url.path])
         #expect(!run.timedOut)
         #expect(run.status != 0)
         #expect(run.stdout.contains("position \(tampered)"), "stdout: \(run.stdout) stderr: \(run.stderr)")
 
-        let json = try runChild(try TribelogTool.executable(), ["verify", "--data", folder.url.path, "--json"])
+        let json = try await runChild(try TribelogTool.executable(), ["verify", "--data", folder.url.path, "--json"])
         #expect(json.status != 0)
         let object = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any]
         #expect(object?["first_bad_position"] as? Int == Int(tampered))
@@ -109,7 +109,7 @@ import Testing
             #expect(report.description.hasPrefix("intact: 100 events"))
 
             // A reader in another process while this one writes.
-            let run = try runChild(try TribelogTool.executable(), ["verify", "--data", folder.url.path])
+            let run = try await runChild(try TribelogTool.executable(), ["verify", "--data", folder.url.path])
             #expect(run.status == 0, "stdout: \(run.stdout) stderr: \(run.stderr)")
             #expect(run.stdout.contains("intact: 100 events"))
         }

@@ -1,4 +1,5 @@
 import Foundation
+import TribelogSupport
 import Glibc
 
 /// A mount that only this test's children see: a private mount namespace (`unshare
@@ -34,7 +35,7 @@ public final class PrivateMount: @unchecked Sendable {
         let output = Pipe()
         holder.standardOutput = output
         holder.standardError = FileHandle.nullDevice
-        try holder.run()
+        try Spawn.start(holder)
         var printed = ""
         while !printed.contains("mounted") && holder.isRunning {
             let chunk = output.fileHandleForReading.availableData

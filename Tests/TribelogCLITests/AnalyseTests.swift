@@ -29,7 +29,7 @@ import TribeDomain
         defer { scratch.remove() }
         let data = scratch.path("data")
         _ = try await history(data)
-        let run = try CLI.run(["analyse", "collaboration", "--data", data, "--format", "csv"])
+        let run = try await CLI.run(["analyse", "collaboration", "--data", data, "--format", "csv"])
         #expect(run.status == 0, "\(run.stderr)")
         #expect(run.stdout == """
             source,target,weight
@@ -40,7 +40,7 @@ import TribeDomain
             b,d,1
 
             """)
-        let graphML = try CLI.run(["analyse", "collaboration", "--data", data, "--tribe", "t1", "--format", "graphml"])
+        let graphML = try await CLI.run(["analyse", "collaboration", "--data", data, "--tribe", "t1", "--format", "graphml"])
         #expect(graphML.stdout.contains(#"<edge source="a" target="b"><data key="weight">2</data></edge>"#), "\(graphML.stdout)")
     }
 
@@ -49,10 +49,10 @@ import TribeDomain
         defer { scratch.remove() }
         let data = scratch.path("data")
         let staffed = try await history(data)
-        let replay = try CLI.run(["replay", "--data", data, "--until", "\(staffed)", "--out", scratch.path("replay")])
+        let replay = try await CLI.run(["replay", "--data", data, "--until", "\(staffed)", "--out", scratch.path("replay")])
         #expect(replay.status == 0, "\(replay.stderr)")
-        let fromReplay = try CLI.run(["analyse", "collaboration", "--data", data, "--views", scratch.path("replay"), "--format", "csv"])
-        let until = try CLI.run(["analyse", "collaboration", "--data", data, "--until", "\(staffed)", "--format", "csv"])
+        let fromReplay = try await CLI.run(["analyse", "collaboration", "--data", data, "--views", scratch.path("replay"), "--format", "csv"])
+        let until = try await CLI.run(["analyse", "collaboration", "--data", data, "--until", "\(staffed)", "--format", "csv"])
         #expect(fromReplay.status == 0 && until.status == 0, "\(fromReplay.stderr) \(until.stderr)")
         #expect(fromReplay.stdout == until.stdout)
         #expect(until.stdout == "source,target,weight\na,b,1\na,c,1\nb,c,1\n")
@@ -63,7 +63,7 @@ import TribeDomain
         defer { scratch.remove() }
         let data = scratch.path("data")
         _ = try await history(data)
-        let run = try CLI.run(["analyse", "summary", "--data", data, "--json"])
+        let run = try await CLI.run(["analyse", "summary", "--data", data, "--json"])
         #expect(run.status == 0, "\(run.stderr)")
         let summary = try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any]
         let tribe = try #require((summary?["tribes"] as? [[String: Any]])?.first)

@@ -39,8 +39,8 @@ import TribeDomain
         return (staffed, day)
     }
 
-    private func audit(_ arguments: [String]) throws -> Report {
-        let run = try CLI.run(["audit"] + arguments + ["--json"])
+    private func audit(_ arguments: [String]) async throws -> Report {
+        let run = try await CLI.run(["audit"] + arguments + ["--json"])
         #expect(run.status == 0, "\(run.stderr)")
         let decoder = JSONDecoder()
         decoder.keyDecodingStrategy = .convertFromSnakeCase
@@ -53,15 +53,15 @@ import TribeDomain
         let data = scratch.path("data")
         let (staffed, day) = try await history(data)
 
-        let then = try audit(["--data", data, "--tribe", "club", "--at", "\(staffed)"])
+        let then = try await audit(["--data", data, "--tribe", "club", "--at", "\(staffed)"])
         #expect(then.state == Snapshot(name: "Club", privacy: "invite", members: ["ann", "bob"], admins: ["ann", "bob"],
                                        pendingInvitations: ["cy"],
                                        partups: [.init(partup: "p1", privacy: "partners", dissolved: false, outcome: nil, partners: ["ann", "bob"])]))
         #expect(then.timeline.last?.position == staffed && then.timeline.allSatisfy { $0.position <= staffed })
         // The same moment given as a time: the end of that day.
-        #expect(try audit(["--data", data, "--tribe", "club", "--at", day]).state == then.state)
+        #expect(try await audit(["--data", data, "--tribe", "club", "--at", day]).state == then.state)
 
-        let now = try audit(["--data", data, "--tribe", "club"])
+        let now = try await audit(["--data", data, "--tribe", "club"])
         #expect(now.state == Snapshot(name: "Club", privacy: "invite", members: ["ann"], admins: ["ann"], pendingInvitations: ["cy"],
                                       partups: [.init(partup: "p1", privacy: "partners", dissolved: true, outcome: "abandoned", partners: ["ann"])]))
         #expect(now.timeline.contains { $0.summary.contains("removed") && $0.actor == "ann" })
@@ -72,10 +72,10 @@ import TribeDomain
         defer { scratch.remove() }
         let data = scratch.path("data")
         _ = try await history(data)
-        let bob = try audit(["--data", data, "--member", "bob"])
+        let bob = try await audit(["--data", data, "--member", "bob"])
         #expect(bob.timeline.contains { $0.actor == "bob" })  // he applied, joined
         #expect(bob.timeline.contains { $0.actor == "ann" && $0.summary.contains("removed") })  // done to him
-        let unknown = try CLI.run(["audit", "--data", data, "--tribe", "nope"])
+        let unknown = try await CLI.run(["audit", "--data", data, "--tribe", "nope"])
         #expect(unknown.status != 0 && unknown.stderr.contains("tribe nope did not exist"))
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TribelogSupport
 
 /// Runs the built `tribelog` (next to the test bundle, in the build folder) and captures
 /// what it printed. Bounded in time: a hung command fails the test instead of the suite.
@@ -31,10 +32,11 @@ struct CLI {
     }
 
     /// Runs `tribelog arguments…`, standard output to `stdoutFile` when given (for large
-    /// exports), else captured as text.
+    /// exports), else captured as text. The test's task is suspended while the command
+    /// runs (no cooperative thread is held), and the command is killed after `timeout`.
     @discardableResult
     static func run(_ arguments: [String], stdin: String? = nil, stdoutFile: URL? = nil, timeout: Double = 120,
-                    launcher: [String] = []) throws -> Run {
+                    launcher: [String] = []) async throws -> Run {
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("tribelog-cli-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: scratch) }
@@ -51,17 +53,10 @@ struct CLI {
             try Data(stdin.utf8).write(to: inURL)
             process.standardInput = try FileHandle(forReadingFrom: inURL)
         }
-        try process.run()
-        let deadline = Date().addingTimeInterval(timeout)
-        while process.isRunning {
-            if Date() > deadline {
-                process.terminate()
-                Issue.record("tribelog \(arguments.joined(separator: " ")) did not finish within \(timeout) s")
-                break
-            }
-            usleep(10_000)
+        try Spawn.start(process)
+        if await !Spawn.exit(of: process, killingAfter: .seconds(timeout)) {
+            Issue.record("tribelog \(arguments.joined(separator: " ")) did not finish within \(timeout) s")
         }
-        process.waitUntilExit()
         let out = stdoutFile == nil ? String(decoding: (try? Data(contentsOf: outURL)) ?? Data(), as: UTF8.self) : ""
         return Run(status: process.terminationStatus, stdout: out, stderr: String(decoding: (try? Data(contentsOf: errURL)) ?? Data(), as: UTF8.self))
     }

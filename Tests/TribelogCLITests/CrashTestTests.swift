@@ -6,10 +6,10 @@ import Testing
 /// The crash test's short form (Tools/crashtest runs 20 rounds of it), and the read-model
 /// comparison it ends with, which `verify --read-models` offers on its own.
 @Suite struct CrashTestTests {
-    @Test(.timeLimit(.minutes(3))) func twoRoundsOfKillsLoseNoAcknowledgedCommand() throws {
+    @Test(.timeLimit(.minutes(3))) func twoRoundsOfKillsLoseNoAcknowledgedCommand() async throws {
         let scratch = try Scratch()
         defer { scratch.remove() }
-        let run = try CLI.run(["crash-test", "--data", scratch.path("data"), "--rounds", "2", "--clients", "8", "--json"], timeout: 150)
+        let run = try await CLI.run(["crash-test", "--data", scratch.path("data"), "--rounds", "2", "--clients", "8", "--json"], timeout: 150)
         let result = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any], "\(run.stdout)\(run.stderr)")
         #expect(run.status == 0, "\(run.stdout)\(run.stderr)")
         #expect(result["lost"] as? Int == 0, "\(result["lost_examples"] ?? "")")
@@ -22,13 +22,13 @@ import Testing
         #expect(lines.count == result["acknowledged"] as? Int)
     }
 
-    @Test(.timeLimit(.minutes(2))) func verifyReadModelsNamesAnEntryARebuildWouldNotHold() throws {
+    @Test(.timeLimit(.minutes(2))) func verifyReadModelsNamesAnEntryARebuildWouldNotHold() async throws {
         let scratch = try Scratch()
         defer { scratch.remove() }
         let data = scratch.path("data")
-        try #require(try CLI.run(["demo", "--data", data, "--tribes", "4", "--members", "60", "--partups", "10"]).status == 0)
-        try #require(try CLI.run(["rebuild", "--data", data]).status == 0)
-        let clean = try CLI.run(["verify", "--data", data, "--read-models"])
+        try #require(try await CLI.run(["demo", "--data", data, "--tribes", "4", "--members", "60", "--partups", "10"]).status == 0)
+        try #require(try await CLI.run(["rebuild", "--data", data]).status == 0)
+        let clean = try await CLI.run(["verify", "--data", data, "--read-models"])
         #expect(clean.status == 0, "\(clean.stdout)\(clean.stderr)")
         #expect(clean.stdout.contains("every read model equals a rebuild"))
 
@@ -38,7 +38,7 @@ import Testing
         let database = try #require(try views.database(model, create: false))
         try views.write { try $0.put(database, Array("zz-stray\u{0}".utf8), [1, 2, 3]) }
 
-        let tampered = try CLI.run(["verify", "--data", data, "--read-models", "--json"])
+        let tampered = try await CLI.run(["verify", "--data", data, "--read-models", "--json"])
         #expect(tampered.status == 1)
         let report = try #require(try JSONSerialization.jsonObject(with: Data(tampered.stdout.utf8)) as? [String: Any], "\(tampered.stderr)")
         #expect(report["read_models_equal_rebuild"] as? Bool == false)

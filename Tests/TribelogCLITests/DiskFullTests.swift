@@ -21,10 +21,10 @@ import Testing
         try FileManager.default.createDirectory(atPath: data, withIntermediateDirectories: true)
         let disk = try PrivateMount(.tmpfs(bytes: Self.diskBytes), at: data)
         defer { disk.remove() }
-        let server = try ServeChild.start(data: data, launcher: disk.launcher)
+        let server = try await ServeChild.start(data: data, launcher: disk.launcher)
         let client = TribeClient(server: server)
         #expect(await server.send("POST", "/members", json: #"{"id":"ann","name":"Ann"}"#)?.status == 201)
-        let token = try CLI.run(["token", "--member", "ann", "--expires", "10m", "--data", disk.outsidePath]).stdout
+        let token = try await CLI.run(["token", "--member", "ann", "--expires", "10m", "--data", disk.outsidePath]).stdout
             .trimmingCharacters(in: .whitespacesAndNewlines)
 
         var acknowledged: [Acknowledged] = []
@@ -89,7 +89,7 @@ import Testing
         #expect(logged.contains("append failed, nothing written"))
         #expect(logged.contains("log writer recovered from a failed commit"))
         try Acknowledged.expectInLog(acknowledged, data: disk.outsidePath)
-        let verified = try CLI.run(["verify", "--data", data], launcher: disk.launcher)
+        let verified = try await CLI.run(["verify", "--data", data], launcher: disk.launcher)
         #expect(verified.status == 0, "\(verified.stdout)\(verified.stderr)")
         print("""
             disk full (tmpfs of \(Self.diskBytes >> 20) MiB, 256 KiB left): \(fitted) commands acknowledged before the first refusal; \
@@ -111,10 +111,10 @@ import Testing
         let scratch = try Scratch()
         defer { scratch.remove() }
         let source = scratch.path("source")
-        let demo = try CLI.run(["demo", "--data", source, "--tribes", "20", "--members", "400", "--partups", "60"])
+        let demo = try await CLI.run(["demo", "--data", source, "--tribes", "20", "--members", "400", "--partups", "60"])
         try #require(demo.status == 0, "\(demo.stderr)")
         let export = scratch.url.appendingPathComponent("all.ndjson")
-        try #require(try CLI.run(["export", "--data", source], stdoutFile: export).status == 0)
+        try #require(try await CLI.run(["export", "--data", source], stdoutFile: export).status == 0)
         let lines = try String(contentsOf: export, encoding: .utf8).split(separator: "\n")
         let half = lines.count / 2
         let first = scratch.path("first.ndjson"), second = scratch.path("second.ndjson")
@@ -126,11 +126,11 @@ import Testing
         try FileManager.default.createDirectory(atPath: data, withIntermediateDirectories: true)
         let disk = try PrivateMount(.tmpfs(bytes: Self.diskBytes), at: data)
         defer { disk.remove() }
-        let imported = try CLI.run(["import", "--data", data, first], launcher: disk.launcher)
+        let imported = try await CLI.run(["import", "--data", data, first], launcher: disk.launcher)
         try #require(imported.status == 0, "\(imported.stderr)")
 
         let filler = try DiskFiller.fill(disk.outsidePath + "/filler", leaving: 0)
-        let refused = try CLI.run(["import", "--data", data, second], launcher: disk.launcher)
+        let refused = try await CLI.run(["import", "--data", data, second], launcher: disk.launcher)
         #expect(refused.status != 0)
         #expect(refused.stderr.contains("disk full while writing \(data)/log: free space on that disk"), "\(refused.stderr)")
         #expect(refused.stderr.contains("run the same import again"), "\(refused.stderr)")
@@ -138,15 +138,15 @@ import Testing
         #expect(stored.count < lines.count, "the whole import fitted on a full disk")
         #expect(Self.firstDifference(stored, exported) == nil, "what a refused import left is not the export's first events")
         #expect(refused.stderr.contains("\(stored.count - half) of the \(lines.count - half) events were appended"), "\(refused.stderr)")
-        let verifiedFull = try CLI.run(["verify", "--data", data], launcher: disk.launcher)
+        let verifiedFull = try await CLI.run(["verify", "--data", data], launcher: disk.launcher)
         #expect(verifiedFull.status == 0, "\(verifiedFull.stdout)\(verifiedFull.stderr)")
 
         try filler.remove()
-        let resumed = try CLI.run(["import", "--data", data, second], launcher: disk.launcher)
+        let resumed = try await CLI.run(["import", "--data", data, second], launcher: disk.launcher)
         #expect(resumed.status == 0, "\(resumed.stderr)")
         let all = try Self.ids(disk.outsidePath)
         #expect(all.count == exported.count && Self.firstDifference(all, exported) == nil, "\(all.count) of \(exported.count) events")
-        let verified = try CLI.run(["verify", "--data", data], launcher: disk.launcher)
+        let verified = try await CLI.run(["verify", "--data", data], launcher: disk.launcher)
         #expect(verified.status == 0 && verified.stdout.contains("intact: \(lines.count) events"), "\(verified.stdout)\(verified.stderr)")
         print("import onto a full disk: exit \(refused.status), \(stored.count - half) of \(lines.count - half) events stored before the refusal:\n\(refused.stderr.split(separator: "\n").suffix(2).joined(separator: "\n"))\nrun again: \(resumed.stdout)")
     }

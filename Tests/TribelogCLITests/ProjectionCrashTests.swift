@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import ProjectionKit
 import Testing
+import TribelogSupport
 import TribeProjections
 
 @Suite struct ProjectionCrashTests {
@@ -32,18 +33,30 @@ import TribeProjections
         let output = Pipe()
         process.standardOutput = output
         process.standardError = FileHandle.nullDevice
-        try process.run()
-        // Kill it while both the log and the models are moving.
-        var seen = ""
-        let deadline = Date().addingTimeInterval(60)
-        func modelsReached() -> Position {
-            seen.split(separator: "\n").compactMap { $0.hasPrefix("models at ") ? Position($0.dropFirst(10)) : nil }.max() ?? 0
+        try Spawn.start(process)
+        // Kill it while both the log and the models are moving. The pipe is read on a
+        // thread of its own (reads block); the kill ends it with end of file.
+        let reading = Task {
+            await BlockingWorker(label: "tribelog.tests.follow-loop").run {
+                var seen = ""
+                func modelsReached() -> Position {
+                    seen.split(separator: "\n").compactMap { $0.hasPrefix("models at ") ? Position($0.dropFirst(10)) : nil }.max() ?? 0
+                }
+                while modelsReached() < 500 {
+                    let chunk = output.fileHandleForReading.availableData
+                    if chunk.isEmpty { break }
+                    seen += String(decoding: chunk, as: UTF8.self)
+                }
+            }
         }
-        while modelsReached() < 500 && Date() < deadline {
-            seen += String(decoding: output.fileHandleForReading.availableData, as: UTF8.self)
+        let watchdog = Task {
+            try await Task.sleep(for: .seconds(60))
+            kill(process.processIdentifier, SIGKILL)
         }
+        await reading.value
+        watchdog.cancel()
         kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
+        await Spawn.exit(of: process)
         #expect(process.terminationReason == .uncaughtSignal)
 
         var options = EventStoreOptions()

@@ -3,17 +3,18 @@ import Foundation
 import FoundationNetworking
 #endif
 @testable import tribelog
+import TribelogSupport
 
 /// Tests start `tribelog serve` with the tool's own `ServeChild` (a data folder, an
 /// ephemeral port of 127.0.0.1, the address read from the line it prints), from the built
 /// executable, with the server's log in `DATA-serve.log`; these are the test's extras.
 extension ServeChild {
     /// `launcher` prefixes the command line (e.g. `PrivateMount.launcher`).
-    static func start(data: String, environment: [String: String] = [:], launcher: [String] = []) throws -> ServeChild {
+    static func start(data: String, environment: [String: String] = [:], launcher: [String] = []) async throws -> ServeChild {
         let (executable, leading) = try CLI.commandLine([], launcher: launcher)
         let logFile = URL(fileURLWithPath: data + "-serve.log")
-        return try ServeChild(data: data, logFile: logFile, executable: executable, leading: leading,
-                              environment: environment, startTimeout: 20)
+        return try await start(data: data, logFile: logFile, executable: executable, leading: leading,
+                               environment: environment, startTimeout: 60)
     }
 
     /// SIGTERM; true when it exited within `timeout`. Else its threads' stacks go to the
@@ -21,12 +22,13 @@ extension ServeChild {
     /// can be diagnosed from the test run's output, and it is killed.
     func terminate(timeout: Double = 10) async throws -> Bool {
         try await stop(timeout: timeout) {
-            FileHandle.standardError.write(Data("tribelog serve (pid \(process.processIdentifier)) did not stop within \(timeout) s of SIGTERM; its threads:\n\(stacks())\n".utf8))
+            let stacks = await stacks()
+            FileHandle.standardError.write(Data("tribelog serve (pid \(process.processIdentifier)) did not stop within \(timeout) s of SIGTERM; its threads:\n\(stacks)\n".utf8))
         } != nil
     }
 
     /// Every thread's stack of the running server, from gdb (at most 20 s), or why not.
-    private func stacks() -> String {
+    private func stacks() async -> String {
         let gdb = "/usr/bin/gdb"
         guard FileManager.default.isExecutableFile(atPath: gdb) else { return "(no gdb at \(gdb) to show them)" }
         let dump = Process()
@@ -35,12 +37,11 @@ extension ServeChild {
         let output = Pipe()
         dump.standardOutput = output
         dump.standardError = FileHandle.nullDevice
-        guard (try? dump.run()) != nil else { return "(gdb did not start)" }
-        let giveUp = DispatchWorkItem { if dump.isRunning { kill(dump.processIdentifier, SIGKILL) } }
-        DispatchQueue.global().asyncAfter(deadline: .now() + 20, execute: giveUp)
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        dump.waitUntilExit()
-        giveUp.cancel()
+        guard (try? Spawn.start(dump)) != nil else { return "(gdb did not start)" }
+        // Read on a thread of its own; a gdb that hangs is killed, which ends the read.
+        let reading = Task { await BlockingWorker(label: "tribelog.tests.gdb").run { output.fileHandleForReading.readDataToEndOfFile() } }
+        await Spawn.exit(of: dump, killingAfter: .seconds(20))
+        let text = String(decoding: await reading.value, as: UTF8.self)
         return text.split(separator: "\n").filter { $0.hasPrefix("Thread ") || $0.hasPrefix("#") }.map { $0.prefix(300) }.joined(separator: "\n")
     }
 

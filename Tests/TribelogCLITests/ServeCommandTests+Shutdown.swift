@@ -26,10 +26,10 @@ extension ServeCommandTests {
         let scratch = try Scratch()
         defer { scratch.remove() }
         let data = scratch.path("data")
-        let server = try ServeChild.start(data: data)
+        let server = try await ServeChild.start(data: data)
         let registered = await server.send("POST", "/members", json: #"{"id":"ann","name":"Ann"}"#)
         try #require(registered?.status == 201)
-        let token = try CLI.run(["token", "--member", "ann", "--expires", "10m", "--data", data]).stdout
+        let token = try await CLI.run(["token", "--member", "ann", "--expires", "10m", "--data", data]).stdout
             .trimmingCharacters(in: .whitespacesAndNewlines)
 
         let started = ContinuousClock.now
@@ -59,7 +59,7 @@ extension ServeCommandTests {
         #expect(server.logged.contains("log closed"))
 
         try Acknowledged.expectInLog(acknowledged, data: data)
-        let verified = try CLI.run(["verify", "--data", data])
+        let verified = try await CLI.run(["verify", "--data", data])
         #expect(verified.status == 0, "\(verified.stdout)\(verified.stderr)")
     }
 

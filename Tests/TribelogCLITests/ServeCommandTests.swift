@@ -9,12 +9,12 @@ import Testing
         let scratch = try Scratch()
         defer { scratch.remove() }
         let data = scratch.path("data")
-        let server = try ServeChild.start(data: data)
+        let server = try await ServeChild.start(data: data)
         #expect(server.base.hasPrefix("http://127.0.0.1:"))
         let mode = try FileManager.default.attributesOfItem(atPath: data + "/secrets/jwt.key")[.posixPermissions] as? NSNumber
         #expect(mode?.intValue == 0o600)
 
-        let token = try CLI.run(["token", "--member", "ann", "--expires", "10m", "--data", data]).stdout
+        let token = try await CLI.run(["token", "--member", "ann", "--expires", "10m", "--data", data]).stdout
             .trimmingCharacters(in: .whitespacesAndNewlines)
         let registered = await server.send("POST", "/members", json: #"{"id":"ann","name":"Ann"}"#)
         #expect(registered?.status == 201)

@@ -9,7 +9,7 @@ import Testing
 @Suite struct ServeFolderFaultTests {
     /// A data folder with a log, read models and a secret, made by a server that stopped.
     static func makeFolder(_ data: String) async throws {
-        let server = try ServeChild.start(data: data)
+        let server = try await ServeChild.start(data: data)
         #expect(await server.send("POST", "/members", json: #"{"id":"ann","name":"Ann"}"#)?.status == 201)
         #expect(try await server.terminate())
     }
@@ -24,7 +24,7 @@ import Testing
         defer { readOnly.remove() }
 
         let started = ContinuousClock.now
-        let run = try CLI.run(["serve", "--data", data, "--port", "0"], timeout: 20, launcher: readOnly.launcher)
+        let run = try await CLI.run(["serve", "--data", data, "--port", "0"], timeout: 20, launcher: readOnly.launcher)
         let took = ContinuousClock.now - started
         #expect(run.status != 0)
         #expect(run.stderr.contains("data folder is not writable: \(data)"), "\(run.stderr)")
@@ -38,11 +38,11 @@ import Testing
         let scratch = try Scratch()
         defer { scratch.remove() }
         let data = scratch.path("data")
-        let first = try ServeChild.start(data: data)
+        let first = try await ServeChild.start(data: data)
         #expect(await first.send("POST", "/members", json: #"{"id":"ann","name":"Ann"}"#)?.status == 201)
 
         let started = ContinuousClock.now
-        let second = try CLI.run(["serve", "--data", data, "--port", "0"], timeout: 20)
+        let second = try await CLI.run(["serve", "--data", data, "--port", "0"], timeout: 20)
         let took = ContinuousClock.now - started
         #expect(second.status != 0)
         #expect(second.stderr.contains("already open for writing by another tribelog process (pid \(first.process.processIdentifier))"),

@@ -25,10 +25,10 @@ enum HTTPLoad {
 
     static func measure(data: URL, scratch: URL, wrk: Wrk) async throws -> Figures {
         try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
-        let server = try ServeChild(data: data, logFile: scratch.appendingPathComponent("serve.log"))
+        let server = try await ServeChild.start(data: data, logFile: scratch.appendingPathComponent("serve.log"))
         // Measured once every read model has caught up: a first start builds them.
         guard try await server.waitUntilModelsCaughtUp(timeout: 600) else {
-            server.crash()
+            await server.crash()
             throw BenchError("the served read models did not catch up with the log within 600 s; see \(server.logFile.path)")
         }
         let authority = await TokenAuthority(secret: try JWTSecret.load(data: data))

@@ -25,7 +25,7 @@ struct CrashRound: Sendable {
             try? await Task.sleep(for: delay)
             // Set first: a request failing from here on failed because of the kill.
             killed.flag.store(true, ordering: .sequentiallyConsistent)
-            server.crash()
+            await server.crash()
             var ended: [ClientScript] = []
             for await script in group { ended.append(script) }
             return ended.sorted { $0.client < $1.client }

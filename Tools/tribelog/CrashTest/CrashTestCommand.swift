@@ -57,7 +57,7 @@ struct CrashTestCommand: AsyncParsableCommand {
         var scripts = (0..<clients).map { ClientScript(client: $0, run: run) }
         let progress = Progress("crash rounds")
         for round in 1...rounds {
-            let server = try ServeChild(data: URL(fileURLWithPath: data), logFile: URL(fileURLWithPath: data + "-serve.log"))
+            let server = try await ServeChild.start(data: URL(fileURLWithPath: data), logFile: URL(fileURLWithPath: data + "-serve.log"))
             let delay = Double.random(in: 0.05...maxDelay, using: &random)
             let crashRound = CrashRound(number: round, server: server, session: session, members: members, tokens: tokens, ledger: ledger)
             scripts = await crashRound.run(scripts, killAfter: .milliseconds(Int(delay * 1000)))
@@ -94,9 +94,9 @@ struct CrashTestCommand: AsyncParsableCommand {
     /// The server once more, without a kill: its read models catch up with what the
     /// crashes left, then SIGTERM. Its exit status (nil: it did not stop, or never caught up).
     private func finalRun(session: URLSession) async throws -> Int32? {
-        let server = try ServeChild(data: URL(fileURLWithPath: data), logFile: URL(fileURLWithPath: data + "-serve.log"))
+        let server = try await ServeChild.start(data: URL(fileURLWithPath: data), logFile: URL(fileURLWithPath: data + "-serve.log"))
         guard try await server.waitUntilModelsCaughtUp(timeout: 120, session: session) else {
-            server.crash()
+            await server.crash()
             return nil
         }
         return try await server.stop()

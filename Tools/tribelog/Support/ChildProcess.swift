@@ -1,4 +1,5 @@
 import Foundation
+import TribelogSupport
 
 /// Running other programs: finding them on PATH and running one to completion.
 enum ChildProcess {
@@ -35,7 +36,7 @@ enum ChildProcess {
         process.standardOutput = pipe
         process.standardError = pipe
         do {
-            try process.run()
+            try Spawn.start(process)
         } catch {
             throw Failure(description: "cannot run \(program.path): \(error.localizedDescription)")
         }

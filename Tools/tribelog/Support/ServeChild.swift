@@ -1,4 +1,5 @@
 import Foundation
+import TribelogSupport
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
@@ -12,22 +13,22 @@ final class ServeChild: @unchecked Sendable {
         let description: String
     }
 
-    let process = Process()
+    let process: Process
     /// `http://127.0.0.1:PORT`, without a trailing slash.
     let base: String
     let logFile: URL
 
     /// `tribelog serve` as this executable runs it.
-    convenience init(data: URL, logFile: URL, startTimeout: Double = 120) throws {
-        try self.init(data: data.path, logFile: logFile, executable: try ChildProcess.tribelog(), startTimeout: startTimeout)
+    static func start(data: URL, logFile: URL, startTimeout: Double = 120) async throws -> ServeChild {
+        try await start(data: data.path, logFile: logFile, executable: try ChildProcess.tribelog(), startTimeout: startTimeout)
     }
 
     /// `executable leading… serve --data DATA --port 0`: `leading` are the arguments before
     /// `serve` (a launcher such as a mount-namespace wrapper puts tribelog's path there), and
-    /// `environment` is added to this process's.
-    init(data: String, logFile: URL, executable: URL, leading: [String] = [], environment: [String: String] = [:],
-         startTimeout: Double = 120) throws {
-        self.logFile = logFile
+    /// `environment` is added to this process's. Returns once it printed its address.
+    static func start(data: String, logFile: URL, executable: URL, leading: [String] = [], environment: [String: String] = [:],
+                      startTimeout: Double = 120) async throws -> ServeChild {
+        let process = Process()
         process.executableURL = executable
         process.arguments = leading + ["serve", "--data", data, "--port", "0"]
         if !environment.isEmpty { process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
@@ -37,39 +38,58 @@ final class ServeChild: @unchecked Sendable {
         log.seekToEndOfFile()
         process.standardOutput = output
         process.standardError = log
-        try process.run()
+        try Spawn.start(process)
         // The one line serve prints once it listens: "tribelog serving http://127.0.0.1:PORT".
-        var printed = ""
-        let deadline = Date().addingTimeInterval(startTimeout)
-        while !printed.contains("\n") && Date() < deadline && process.isRunning {
-            printed += String(decoding: output.fileHandleForReading.availableData, as: UTF8.self)
+        // Read on a thread of its own (the read blocks); a server that never prints is
+        // killed at the deadline, which ends the read with end of file.
+        let reading = Task { await BlockingWorker(label: "tribelog.serve-child.address").run { Self.firstLine(of: output.fileHandleForReading) } }
+        let watchdog = Task {
+            try await Task.sleep(for: .seconds(startTimeout))
+            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
         }
+        let printed = await reading.value
+        watchdog.cancel()
         guard let address = printed.split(separator: " ").last?.trimmingCharacters(in: .whitespacesAndNewlines),
               address.hasPrefix("http://") else {
             if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-            process.waitUntilExit()
-            throw Failure(description: "tribelog serve --data \(data) did not print its address (it printed \"\(printed)\"); its log is \(logFile.path)")
+            await Spawn.exit(of: process)
+            throw Failure(description: "tribelog serve --data \(data) did not print its address within \(startTimeout) s (it printed \"\(printed)\"); its log is \(logFile.path)")
         }
-        base = address
+        return ServeChild(process: process, base: address, logFile: logFile)
+    }
+
+    private init(process: Process, base: String, logFile: URL) {
+        self.process = process
+        self.base = base
+        self.logFile = logFile
+    }
+
+    /// Reads until the first newline or end of file.
+    private static func firstLine(of handle: FileHandle) -> String {
+        var printed = ""
+        while !printed.contains("\n") {
+            let chunk = handle.availableData
+            if chunk.isEmpty { break }
+            printed += String(decoding: chunk, as: UTF8.self)
+        }
+        return printed
     }
 
     deinit { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
 
     /// SIGKILL: no shutdown, no flush, as when the machine loses power to the process.
-    func crash() {
+    func crash() async {
         kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
+        await Spawn.exit(of: process)
     }
 
     /// SIGTERM and the exit status, or nil when it did not exit within `timeout` (then
     /// `beforeKill` runs while it still does, and it is killed).
-    func stop(timeout: Double = 30, beforeKill: () -> Void = {}) async throws -> Int32? {
+    func stop(timeout: Double = 30, beforeKill: () async -> Void = {}) async throws -> Int32? {
         kill(process.processIdentifier, SIGTERM)
-        let stopBy = Date().addingTimeInterval(timeout)
-        while process.isRunning && Date() < stopBy { try await Task.sleep(for: .milliseconds(20)) }
-        guard !process.isRunning else {
-            beforeKill()
-            crash()
+        guard await Spawn.exit(of: process, timeout: .seconds(timeout)) else {
+            await beforeKill()
+            await crash()
             return nil
         }
         return process.terminationReason == .exit ? process.terminationStatus : 128 + process.terminationStatus
