@@ -10,7 +10,7 @@ extension ProjectionHost {
     /// to `maxRetryPause`: nothing of it was written, so the next try starts at the same
     /// event and none is skipped. Throwing instead would stop the whole server.
     public func run() async throws {
-        if !outdated.isEmpty { try await worker.run { try self.buildOutdated() } }
+        try await buildOutdatedModels()
         var pause = Self.firstRetryPause
         var failingSince: ContinuousClock.Instant?
         while !Task.isCancelled {
@@ -36,6 +36,12 @@ extension ProjectionHost {
             let from = lowestFollowingCheckpoint() ?? store.head
             guard await store.waitForCommit(after: from) else { return }
         }
+    }
+
+    /// Builds the outdated projections on the follower's thread; a server calls it before
+    /// it listens, so that its first requests find every model built.
+    public func buildOutdatedModels() async throws {
+        if !outdated.isEmpty { try await worker.run { try self.buildOutdated() } }
     }
 
     /// Builds the outdated projections together; one that cannot apply an event is left

@@ -23,8 +23,8 @@ public final class TribelogServer: Sendable {
     let feedPages = FeedCache()
     var logger: Logger { settings.logger }
 
-    /// Opens (creating if new) the data folder, its read models and the signing secret.
-    /// Outdated read models are rebuilt when the application starts (`ProjectionHost.run`).
+    /// Opens (creating if new) the data folder, its read models and the signing secret,
+    /// and builds the read models that are outdated (missing, or of an older version).
     public init(settings: ServerSettings) async throws {
         var options = EventStoreOptions()
         options.durability = settings.durability
@@ -38,6 +38,12 @@ public final class TribelogServer: Sendable {
                 let views = try ViewStore.open(directory: store.viewsDirectory, logger: settings.logger)
                 let host = try ProjectionHost(store: store, views: views, projections: TribelogProjections.all(), logger: settings.logger)
                 return (views, host, try JWTSecret.load(data: settings.data, explicit: settings.jwtSecret))
+            }
+            // Outdated read models are built before the server listens (a fresh or
+            // upgraded folder), so that no request finds a model half-built.
+            if !host.outdated.isEmpty {
+                settings.logger.info("building read models", metadata: ["projections": "\(host.outdated)"])
+                try await host.buildOutdatedModels()
             }
             self.host = host
             self.views = views
@@ -130,9 +136,6 @@ struct ProjectionFollower: Service {
     let logger: Logger
 
     func run() async throws {
-        if !host.outdated.isEmpty {
-            logger.info("building read models", metadata: ["projections": "\(host.outdated)"])
-        }
         try await cancelWhenGracefulShutdown { [host] in try await host.run() }
     }
 }
