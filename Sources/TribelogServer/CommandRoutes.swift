@@ -83,6 +83,12 @@ struct CommandRoutes {
     @Sendable func markNotificationsRead(_ request: Request, context: TribelogContext) async throws -> Response {
         let actor = try context.requireActor()
         let body = try await JSON.body(ReadMarkBody.self, request, limit: limit)
+        // Past the head, the mark would also cover notifications that do not exist yet.
+        let head = server.store.head
+        guard body.upTo <= head else {
+            throw APIError(.unprocessableContent, code: "position_not_in_log",
+                           "the field 'upTo' is \(body.upTo), past the log's head (\(head)): pass the position of the newest notification read, at most \(head)")
+        }
         return try await execute(MarkNotificationsRead(upTo: body.upTo), actor: actor, request, context)
     }
 
