@@ -19,9 +19,15 @@ struct ApiConformanceTests {
             let head = world.api.head
             for route in routes {
                 for position in [head + 1, head + 1_000_000] {
-                    let started = ContinuousClock.now
-                    let answer = try await world.get("\(world.concrete(route))?after=\(position)")
-                    let took = ContinuousClock.now - started
+                    // The quickest of three: a request that waited would take the 2 s read wait
+                    // every time, while a busy machine (the suite's other tests) delays only some.
+                    var answers: [(Answer, Duration)] = []
+                    for _ in 1...3 {
+                        let started = ContinuousClock.now
+                        let answer = try await world.get("\(world.concrete(route))?after=\(position)")
+                        answers.append((answer, ContinuousClock.now - started))
+                    }
+                    let (answer, took) = answers.min { $0.1 < $1.1 }!
                     #expect(answer.status == .badRequest && answer.errorCode == "position_not_in_log", "\(route): \(answer.status) \(answer.text)")
                     #expect(answer.errorMessage.contains("head (\(head))") && answer.errorMessage.contains("pass"), "\(route): \(answer.errorMessage)")
                     #expect(took < .milliseconds(50), "\(route)?after=\(position) took \(took)")
