@@ -93,7 +93,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Tools/tribelog",
-            resources: [.copy("Bench/lmdb_ceiling.c"), .copy("Bench/join.lua"), .copy("Bench/reads.lua")],
+            resources: [.copy("Bench/lmdb_ceiling.c"), .copy("Bench/samework_ceiling.c"), .copy("Bench/join.lua"), .copy("Bench/reads.lua")],
             swiftSettings: strict),
         // Private mount namespaces (tmpfs with a size, read-only binds) for the fault tests.
         .target(name: "MountSupport", dependencies: ["TribelogSupport"], path: "Tests/MountSupport", swiftSettings: strict),

@@ -3,37 +3,76 @@ import Foundation
 import Hummingbird
 import TribeDomain
 
-/// The JSON bodies of the commands (openapi.json describes each).
-struct RegisterBody: Decodable { var id: String?; var name: String }
-struct ProfileBody: Decodable { var skills: [String]?; var regions: [String]? }
+/// The JSON bodies of the commands (openapi.json describes each). A field that may be left
+/// out is `@Omittable`: sent as `null` it is 400, not "left out".
+struct RegisterBody: Decodable { @Omittable var id: String?; var name: String }
+struct ProfileBody: Decodable { @Omittable var skills: [String]?; @Omittable var regions: [String]? }
 struct CreateTribeBody: Decodable {
-    var id: String?
+    @Omittable var id: String?
     var name: String
     var privacy: String
-    var rules: String?
-    var onlyAdminsLaunch: Bool?
+    @Omittable var rules: String?
+    @Omittable var onlyAdminsLaunch: Bool?
 }
-struct RulesBody: Decodable { var rules: String; var onlyAdminsLaunch: Bool? }
+struct RulesBody: Decodable { var rules: String; @Omittable var onlyAdminsLaunch: Bool? }
 struct PrivacyBody: Decodable { var privacy: String }
-struct ApplyBody: Decodable { var motivation: String? }
+struct ApplyBody: Decodable { @Omittable var motivation: String? = nil }
 struct MemberBody: Decodable { var member: String }
-struct RejectBody: Decodable { var member: String; var reason: String? }
+struct RejectBody: Decodable { var member: String; @Omittable var reason: String? }
 struct LaunchBody: Decodable {
-    var id: String?
+    @Omittable var id: String?
     var title: String
-    var goal: String?
-    var wantedSkills: [String]?
-    var privacy: String?
-    var endDate: String?
+    @Omittable var goal: String?
+    @Omittable var wantedSkills: [String]?
+    @Omittable var privacy: String?
+    @Omittable var endDate: String?
 }
 struct UpdatePartupBody: Decodable {
-    var title: String?
-    var goal: String?
-    var wantedSkills: [String]?
-    var privacy: String?
-    var endDate: String?
+    @Omittable var title: String?
+    @Omittable var goal: String?
+    @Omittable var wantedSkills: [String]?
+    @Omittable var privacy: String?
+    @Omittable var endDate: String?
 }
-struct DissolveBody: Decodable { var outcome: String; var note: String? }
+struct DissolveBody: Decodable { var outcome: String; @Omittable var note: String? }
+
+/// A body field that may be left out but is never `null`. The document gives every field a
+/// type and null is none of them; read as "left out", a null would silently mean something
+/// else (`"regions": null` would keep the member's regions), so it is 400 naming the field.
+@propertyWrapper
+struct Omittable<Value: Decodable>: Decodable {
+    var wrappedValue: Value?
+
+    init(wrappedValue: Value?) { self.wrappedValue = wrappedValue }
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        guard !container.decodeNil() else {
+            let field = decoder.codingPath.map(\.stringValue).joined(separator: ".")
+            throw APIError.badRequest("the field '\(field)' is null: give it \(Self.kind), or leave the field out")
+        }
+        wrappedValue = try container.decode(Value.self)
+    }
+
+    private static var kind: String {
+        switch Value.self {
+        case is String.Type: "a string"
+        case is Bool.Type: "true or false"
+        case is [String].Type: "a list of strings"
+        default: "a value of the type openapi.json gives it"
+        }
+    }
+}
+
+extension KeyedDecodingContainer {
+    /// What the synthesized decoding of an `@Omittable` field calls: a missing key is nil
+    /// (plain `decode` would answer "missing").
+    func decode<Value>(_ type: Omittable<Value>.Type, forKey key: Key) throws -> Omittable<Value> {
+        guard contains(key) else { return Omittable(wrappedValue: nil) }
+        return try Omittable(from: superDecoder(forKey: key))
+    }
+}
+
 struct ReadMarkBody: Decodable {
     var upTo: Position
 

@@ -71,18 +71,19 @@ struct CommandRoutes {
         guard body.skills != nil || body.regions != nil else {
             throw APIError.badRequest("give skills, regions or both (lists of strings)")
         }
-        var skills = body.skills, regions = body.regions
-        if skills == nil || regions == nil {
-            let current = try server.read(DirectoryModel.projection) { try DirectoryModel.member($0, actor) }
-            skills = skills ?? current?.skills ?? []
-            regions = regions ?? current?.regions ?? []
-        }
-        return try await execute(UpdateProfile(skills: skills ?? [], regions: regions ?? []), actor: actor, request, context)
+        // An omitted list keeps the profile's: the command reads it from the log's facts.
+        return try await execute(UpdateProfile(skills: body.skills, regions: body.regions), actor: actor, request, context)
     }
 
     @Sendable func markNotificationsRead(_ request: Request, context: TribelogContext) async throws -> Response {
         let actor = try context.requireActor()
         let body = try await JSON.body(ReadMarkBody.self, request, limit: limit)
+        // Past the head, the mark would also cover notifications that do not exist yet.
+        let head = server.store.head
+        guard body.upTo <= head else {
+            throw APIError(.unprocessableContent, code: "position_not_in_log",
+                           "the field 'upTo' is \(body.upTo), past the log's head (\(head)): pass the position of the newest notification read, at most \(head)")
+        }
         return try await execute(MarkNotificationsRead(upTo: body.upTo), actor: actor, request, context)
     }
 
@@ -101,12 +102,8 @@ struct CommandRoutes {
         let actor = try context.requireActor()
         let tribe = try context.tribeParameter()
         let body = try await JSON.body(RulesBody.self, request, limit: limit)
-        var onlyAdminsLaunch = body.onlyAdminsLaunch
-        if onlyAdminsLaunch == nil {
-            // Omitted: keep the tribe's current setting.
-            onlyAdminsLaunch = try server.read(DirectoryModel.projection) { try DirectoryModel.tribe($0, tribe)?.onlyAdminsLaunch } ?? false
-        }
-        return try await execute(ChangeTribeRules(tribe: tribe, rules: body.rules, onlyAdminsLaunch: onlyAdminsLaunch ?? false),
+        // Omitted onlyAdminsLaunch keeps the tribe's setting, which the command reads from the log.
+        return try await execute(ChangeTribeRules(tribe: tribe, rules: body.rules, onlyAdminsLaunch: body.onlyAdminsLaunch),
                                  actor: actor, request, context)
     }
 
@@ -269,23 +266,17 @@ struct CommandRoutes {
         return try JSON.response(result, status: created && !outcome.alreadyApplied ? .created : .ok)
     }
 
-    /// The tribe of a part-up, from the directory (waiting for it to reach the log's head
-    /// once if the part-up is not there yet, e.g. launched a moment ago). 404 when the
-    /// part-up is unknown or its tribe is hidden from the actor.
+    /// The tribe of a part-up, from the log's facts (a read model may not have the part-up
+    /// yet, e.g. when another server launched it a moment ago). 404 when the part-up is
+    /// unknown or its tribe is closed to the actor, as the read routes answer.
     func tribe(of partup: PartupID, actor: MemberID) async throws -> TribeID {
-        func look() throws -> (PartupRecord, TribeVisibility)? {
-            try server.read(DirectoryModel.projection) { model in
-                guard let record = try DirectoryModel.partup(model, partup),
-                      let tribe = try DirectoryModel.tribe(model, try TribeID(record.tribe)) else { return nil }
-                return (record, try DirectoryModel.visibility(of: tribe, to: actor, in: model))
-            }
+        guard let tribe = try await server.commands.state(of: [.partup(partup)]).partup(partup).launched?.tribe else {
+            throw APIError.notFound("there is no part-up \(partup)")
         }
-        var found = try look()
-        if found == nil || found?.1 == .hidden {
-            _ = await server.host.waitUntil(server.store.head, projection: DirectoryModel.projection, timeout: server.settings.readWait)
-            found = try look()
+        let standing = try await server.commands.state(of: [.tribe(tribe), .membership(tribe, actor)])
+        if standing.tribe(tribe).privacy == .closed && !standing.membership(tribe, actor).isMember {
+            throw APIError.notFound("there is no part-up \(partup)")
         }
-        guard let (record, visibility) = found, visibility != .hidden else { throw APIError.notFound("there is no part-up \(partup)") }
-        return try TribeID(record.tribe)
+        return tribe
     }
 }

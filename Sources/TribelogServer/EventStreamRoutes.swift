@@ -24,7 +24,18 @@ struct EventStreamRoutes {
         let viewer = try context.requireActor()
         let tribe = try context.tribeParameter()
         try await server.waitForAfter(request, projection: DirectoryModel.projection)
-        _ = try server.read(DirectoryModel.projection) { try server.fullyVisibleTribe(tribe, viewer: viewer, in: $0, what: "events") }
+        func checkAccess() throws {
+            _ = try server.read(DirectoryModel.projection) { try server.fullyVisibleTribe(tribe, viewer: viewer, in: $0, what: "events") }
+        }
+        do {
+            try checkAccess()
+        } catch let refusal as APIError where refusal.status == .notFound || refusal.status == .forbidden {
+            // A client that just created the tribe, or was just admitted, opens its stream
+            // without ?after=: the directory may not have applied that yet. Ask it again
+            // once it has reached the log's head (bounded), before refusing.
+            _ = await server.host.waitUntil(server.store.head, projection: DirectoryModel.projection, timeout: server.settings.readWait)
+            try checkAccess()
+        }
         var start: Position = 0
         if let text = request.headers[.lastEventID] ?? request.uri.queryParameters.get("lastEventId") {
             guard let position = Position(text.trimmingCharacters(in: .whitespaces)) else {

@@ -22,6 +22,19 @@ import TribeDomain
             .thenRejects(.invalidInput, "one of the skills is empty: remove it")
     }
 
+    /// A list left out keeps the profile's, as the log's facts hold it (not a read model's).
+    @Test func updateProfileKeepsWhatItLeavesOut() {
+        let profiled = [E.registered("m1"), MemberProfileUpdated(member: "m1", skills: ["Swift"], regions: ["Utrecht"]).event]
+        given(profiled).when(UpdateProfile(regions: ["Lisbon"]), by: "m1")
+            .then(MemberProfileUpdated(member: "m1", skills: ["Swift"], regions: ["Lisbon"]).event)
+        given(profiled).when(UpdateProfile(skills: ["Go"]), by: "m1")
+            .then(MemberProfileUpdated(member: "m1", skills: ["Go"], regions: ["Utrecht"]).event)
+        given(E.registered("m1")).when(UpdateProfile(skills: ["Go"]), by: "m1")
+            .then(MemberProfileUpdated(member: "m1", skills: ["Go"], regions: []).event)
+        given(profiled).when(UpdateProfile(), by: "m1")
+            .thenRejects(.invalidInput, "give skills, regions or both (lists of strings)")
+    }
+
     @Test func markNotificationsRead() {
         given(E.registered("m1")).when(MarkNotificationsRead(upTo: 17), by: "m1")
             .then(NotificationsRead(member: "m1", upTo: 17).event)
@@ -52,6 +65,10 @@ import TribeDomain
             .thenRejects(.conflict, "tribe t1 already has these rules: nothing to change")
         given(history).when(ChangeTribeRules(tribe: "t9", rules: "x", onlyAdminsLaunch: false), by: "m1")
             .thenRejects(.notFound, "tribe t9 does not exist: check the id or create the tribe first")
+        // Left out, onlyAdminsLaunch keeps the tribe's setting as the log holds it.
+        given(history + [TribeRulesChanged(tribe: "t1", rules: "be kind", onlyAdminsLaunch: true).event])
+            .when(ChangeTribeRules(tribe: "t1", rules: "ship weekly"), by: "m1")
+            .then(TribeRulesChanged(tribe: "t1", rules: "ship weekly", onlyAdminsLaunch: true).event)
     }
 
     @Test func changeTribePrivacy() {

@@ -109,7 +109,7 @@ struct BenchCommand: AsyncParsableCommand {
             (start..<min(start + Self.batch, events)).map { _ in mix.next().event }
         }
         let folder = logFolder ?? scratch.appendingPathComponent("batched")
-        try await measureBatched(batches, in: folder, into: &report)
+        try await measureBatched(batches, in: folder, scratch: scratch, into: &report)
 
         var concurrentMix = EventMix(seed: 2)
         let warmUp = (0..<Self.warmUpEvents).map { _ in concurrentMix.next().event }
@@ -150,7 +150,7 @@ struct BenchCommand: AsyncParsableCommand {
     }
 
     /// The batched run and everything measured on its log: index, scan, sizes.
-    private func measureBatched(_ batches: [[NewEvent]], in folder: URL, into report: inout BenchReport) async throws {
+    private func measureBatched(_ batches: [[NewEvent]], in folder: URL, scratch: URL, into report: inout BenchReport) async throws {
         let store = try await step("opening the log in \(folder.path)") {
             try EventStore.open(directory: folder, options: Measurements.options(automaticIndexing: false))
         }
@@ -165,6 +165,15 @@ struct BenchCommand: AsyncParsableCommand {
         report.scanDecodeEPS = try await step("scanning and decoding") {
             Double(events) / (try await Measurements.scanDecode(store, events: events))
         }
+        let sameWork = try await step("running the same-work C ceiling on the stored bodies") {
+            let ceiling = try SameWorkCeiling.build(in: scratch)
+            let inputs = try SameWorkCeiling.writeInputs(of: store, events: events, into: scratch)
+            defer { for file in [inputs.bodies, inputs.dictionary] { try? FileManager.default.removeItem(at: file) } }
+            return try ceiling.measure(in: scratch.appendingPathComponent("samework"),
+                                       bodies: inputs.bodies, dictionary: inputs.dictionary, batch: Self.batch)
+        }
+        report.sameWorkAppendEPS = sameWork.appendEPS
+        report.sameWorkScanEPS = sameWork.scanEPS
         let sizes = try await step("rendering NDJSON") { try Measurements.exportSizes(store, events: events) }
         report.exportEPS = Double(events) / sizes.exportSeconds
         report.ndjsonBytesPerEvent = Double(sizes.ndjsonBytes) / Double(events)

@@ -9,5 +9,6 @@ struct Tribelog: AsyncParsableCommand {
             ServeCommand.self, TokenCommand.self, DemoCommand.self, ExportCommand.self, ImportCommand.self,
             AuditCommand.self, ReplayCommand.self, AnalyseCommand.self, RebuildCommand.self, VerifyCommand.self,
             BenchCommand.self, AppendLoopCommand.self, FollowLoopCommand.self, CrashTestCommand.self,
+            SoakCommand.self,
         ])
 }

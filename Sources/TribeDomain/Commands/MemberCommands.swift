@@ -23,20 +23,26 @@ public struct RegisterMember: Command {
 
 /// Replaces the acting member's skills and regions.
 public struct UpdateProfile: Command {
-    public var skills: [String]
-    public var regions: [String]
+    /// nil keeps what the member's profile holds: read from the log's facts, never from a
+    /// read model, which may lag behind another server's writes.
+    public var skills: [String]?
+    public var regions: [String]?
 
-    public init(skills: [String], regions: [String]) {
+    public init(skills: [String]? = nil, regions: [String]? = nil) {
         self.skills = skills
         self.regions = regions
     }
 
-    public func facts(actor: MemberID) -> [Fact] { [.registration(actor)] }
+    public func facts(actor: MemberID) -> [Fact] {
+        skills == nil || regions == nil ? [.registration(actor), .profile(actor)] : [.registration(actor)]
+    }
+
     public func stream(actor: MemberID) -> String { actor.stream }
 
     public func decide(_ state: DecisionState, actor: MemberID) throws(DomainError) -> [DomainEvent] {
-        let skills = try TextRules.list(skills, field: "skills")
-        let regions = try TextRules.list(regions, field: "regions")
+        guard skills != nil || regions != nil else { throw .invalidInput("give skills, regions or both (lists of strings)") }
+        let skills = try TextRules.list(self.skills ?? state.profile(actor).skills, field: "skills")
+        let regions = try TextRules.list(self.regions ?? state.profile(actor).regions, field: "regions")
         try state.requireRegistered(actor)
         return [MemberProfileUpdated(member: actor, skills: skills, regions: regions).event]
     }

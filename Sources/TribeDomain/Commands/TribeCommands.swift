@@ -42,9 +42,10 @@ private func currentSettings(_ state: DecisionState, _ tribe: TribeID, actor: Me
 public struct ChangeTribeRules: TribeCommand {
     public var tribe: TribeID
     public var rules: String
-    public var onlyAdminsLaunch: Bool
+    /// nil keeps the tribe's current setting (from the log's facts).
+    public var onlyAdminsLaunch: Bool?
 
-    public init(tribe: TribeID, rules: String, onlyAdminsLaunch: Bool) {
+    public init(tribe: TribeID, rules: String, onlyAdminsLaunch: Bool? = nil) {
         self.tribe = tribe
         self.rules = rules
         self.onlyAdminsLaunch = onlyAdminsLaunch
@@ -55,6 +56,7 @@ public struct ChangeTribeRules: TribeCommand {
     public func decide(_ state: DecisionState, actor: MemberID) throws(DomainError) -> [DomainEvent] {
         let rules = try TextRules.text(rules, field: "rules")
         let current = try currentSettings(state, tribe, actor: actor, action: "change the tribe's rules")
+        let onlyAdminsLaunch = self.onlyAdminsLaunch ?? current.onlyAdminsLaunch
         guard current.rules != rules || current.onlyAdminsLaunch != onlyAdminsLaunch else {
             throw .conflict("tribe \(tribe) already has these rules: nothing to change")
         }

@@ -34,6 +34,7 @@ public struct DecisionState: Sendable {
     }
 
     public func registration(_ member: MemberID) -> RegistrationFacts { value(.registration(member)) }
+    public func profile(_ member: MemberID) -> ProfileFacts { value(.profile(member)) }
     public func tribe(_ tribe: TribeID) -> TribeFacts { value(.tribe(tribe)) }
     public func membership(_ tribe: TribeID, _ member: MemberID) -> MembershipFacts { value(.membership(tribe, member)) }
     public func admins(_ tribe: TribeID) -> AdminRoster { value(.admins(tribe)) }

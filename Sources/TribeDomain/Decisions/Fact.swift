@@ -7,6 +7,9 @@ import EventLog
 public enum Fact: Sendable, Hashable {
     /// Whether the member is registered.
     case registration(MemberID)
+    /// The member's skills and regions as last set (for a profile update that changes one
+    /// and keeps the other).
+    case profile(MemberID)
     /// Whether the tribe exists, its privacy and rules.
     case tribe(TribeID)
     /// One member's standing in one tribe: member, admin, pending application or
@@ -27,6 +30,8 @@ public enum Fact: Sendable, Hashable {
         switch self {
         case .registration(let member):
             [QueryItem(types: [MemberRegistered.typeName], tags: [member.tag])]
+        case .profile(let member):
+            [QueryItem(types: [MemberProfileUpdated.typeName], tags: [member.tag])]
         case .tribe(let tribe):
             [QueryItem(types: [TribeCreated.typeName, TribeRulesChanged.typeName, TribePrivacyChanged.typeName], tags: [tribe.tag])]
         case .membership(let tribe, let member):
@@ -61,6 +66,7 @@ public enum Fact: Sendable, Hashable {
     func initialValue() -> any FactValue {
         switch self {
         case .registration: RegistrationFacts()
+        case .profile: ProfileFacts()
         case .tribe: TribeFacts()
         case .membership: MembershipFacts()
         case .admins: AdminRoster()

@@ -8,6 +8,15 @@ public struct RegistrationFacts: FactValue, Hashable {
     }
 }
 
+public struct ProfileFacts: FactValue, Hashable {
+    public internal(set) var skills: [String] = []
+    public internal(set) var regions: [String] = []
+
+    mutating func apply(_ event: DomainEvent) {
+        if case .memberProfileUpdated(let e) = event { (skills, regions) = (e.skills, e.regions) }
+    }
+}
+
 public struct TribeFacts: FactValue, Hashable {
     public internal(set) var exists = false
     public internal(set) var name = ""

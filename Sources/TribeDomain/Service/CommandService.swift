@@ -69,6 +69,16 @@ public struct CommandService: Sendable {
         throw CommandContention(command: C.name, attempts: maxAttempts, lastConflict: lastConflict)
     }
 
+    /// The value of `facts` as the log holds them now: what a caller needs to know before
+    /// it can name a command (the tribe of a part-up), read from the same facts deciders
+    /// use, never from read models, which may lag behind another server's writes.
+    public func state(of facts: [Fact]) async throws -> DecisionState {
+        let recorded = try store.read(matching: Query(facts.flatMap(\.items)))
+        var state = DecisionState(facts: facts)
+        for event in recorded { state = state.evolved(by: try DomainEvent(recorded: event)) }
+        return state
+    }
+
     /// The events an earlier execution of `commandID` appended, if there was one.
     private func earlierOutcome(of commandID: String) async throws -> CommandOutcome? {
         var positions: [Position] = []
