@@ -73,7 +73,7 @@ public struct CommandService: Sendable {
     /// it can name a command (the tribe of a part-up), read from the same facts deciders
     /// use, never from read models, which may lag behind another server's writes.
     public func state(of facts: [Fact]) async throws -> DecisionState {
-        let recorded = try store.read(matching: Query(facts.flatMap(\.items)))
+        let recorded = try await store.events(matching: Query(facts.flatMap(\.items)), after: 0, limit: .max)
         var state = DecisionState(facts: facts)
         for event in recorded { state = state.evolved(by: try DomainEvent(recorded: event)) }
         return state
