@@ -39,10 +39,16 @@ let package = Package(
             providers: [.apt(["libzstd-dev"])]),
         // No C and no log: helpers every layer uses (work off the cooperative pool, child processes).
         .target(name: "TribelogSupport", path: "Sources/TribelogSupport", swiftSettings: strict),
+        // The log's protocol and what every engine shares, without C: events, conditions,
+        // queries, the canonical envelope, the hash chain, NDJSON.
+        .target(
+            name: "EventLogCore",
+            dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+            path: "Sources/EventLogCore", swiftSettings: strict),
         .target(
             name: "EventLog",
             dependencies: [
-                "CLMDB", "CZstd",
+                "CLMDB", "CZstd", "EventLogCore",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -98,7 +98,7 @@ struct Gated<Inner: Command>: Command {
             #expect(outcome.events == [Events.joined("p1", in: "t1", "m2")])
             #expect(outcome.attempts == 1 && !outcome.alreadyApplied)
             let position = try #require(outcome.lastPosition)
-            let recorded = try #require(try service.store.read(from: position, limit: 1).first)
+            let recorded = try #require(try service.log.read(from: position, limit: 1).first)
             #expect(recorded.type == "PartnerJoined" && recorded.stream == "partup-p1")
             #expect(recorded.tags == ["tribe:t1", "partup:p1", "member:m2"])
             #expect(recorded.metadata == EventMetadata(actor: "m2", correlationID: "session-7", causationID: "click-3"))
@@ -110,11 +110,11 @@ struct Gated<Inner: Command>: Command {
     @Test func aRefusedCommandAppendsNothing() async throws {
         try await Stores.withService { service in
             try await Self.setUp(service)
-            let head = service.store.head
+            let head = service.log.head
             await #expect(throws: DomainError.forbidden("member m2 is not an admin of tribe t1: only admins may remove members; ask an admin of the tribe")) {
                 try await service.execute(RemoveMember(tribe: "t1", member: "m1"), actor: "m2")
             }
-            #expect(service.store.head == head)
+            #expect(service.log.head == head)
         }
     }
 
@@ -123,12 +123,12 @@ struct Gated<Inner: Command>: Command {
             try await Self.setUp(service)
             let options = CommandOptions(commandID: "leave-42")
             let first = try await service.execute(LeaveTribe(tribe: "t1"), actor: "m2", options: options)
-            let head = service.store.head
+            let head = service.log.head
             // Deciding again would be refused (m2 is no longer a member): the first answer comes back instead.
             let again = try await service.execute(LeaveTribe(tribe: "t1"), actor: "m2", options: options)
             #expect(again.alreadyApplied && again.positions == first.positions && again.eventIDs == first.eventIDs)
             #expect(again.events == first.events)
-            #expect(service.store.head == head)
+            #expect(service.log.head == head)
             // The ids are derived from the command id, so they are known before appending.
             let other = try await service.execute(UpdateProfile(skills: ["x"], regions: []), actor: "m2", options: CommandOptions(commandID: "leave-43"))
             #expect(Set(other.eventIDs).isDisjoint(with: first.eventIDs))
@@ -162,7 +162,7 @@ struct Gated<Inner: Command>: Command {
             await #expect(throws: DomainError.forbidden("member m2 was removed from tribe t1: an admin must invite them again before they can take part")) {
                 try await join.value
             }
-            #expect(LogAuditor.audit(try service.store.domainEvents()).isEmpty)
+            #expect(LogAuditor.audit(try service.log.domainEvents()).isEmpty)
         }
     }
 
@@ -173,7 +173,7 @@ struct Gated<Inner: Command>: Command {
             let update = gatedExecution(UpdatePartup(tribe: "t1", partup: "p1", title: "A"), actor: "m1", gate: gate, on: service)
             try await gate.waitForFirstDecision()
             _ = try await service.execute(UpdatePartup(tribe: "t1", partup: "p1", title: "B"), actor: "m1")
-            let head = service.store.head
+            let head = service.log.head
             gate.open()
             do {
                 _ = try await update.value
@@ -182,7 +182,7 @@ struct Gated<Inner: Command>: Command {
                 #expect(contention.attempts == 1)
                 #expect(contention.description.hasPrefix("Gated<UpdatePartup> was not applied: its only attempt conflicted with concurrent changes (last: an event matching"))
             }
-            #expect(service.store.head == head)
+            #expect(service.log.head == head)
         }
     }
 }

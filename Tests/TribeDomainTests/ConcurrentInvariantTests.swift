@@ -51,7 +51,7 @@ import TribeDomain
                 var tally = try await Self.run(plan.setup, lanes: 1, on: service)
                 let concurrent = try await Self.run(plan.steps, lanes: 12, on: service)
                 tally.add(concurrent)
-                let log = try service.store.domainEvents()
+                let log = try service.log.domainEvents()
                 let violations = LogAuditor.audit(log)
                 #expect(violations.isEmpty, "\(violations.prefix(10).joined(separator: "\n"))")
                 for (_, event) in log { tally.types[event.typeName, default: 0] += 1 }

@@ -23,7 +23,7 @@ import TribeDomain
                     #expect(removed.events.contains(Events.partnerLeft(partup, in: tribe, "m", .removedFromTribe)))
                 }
             }
-            let log = try service.store.domainEvents()
+            let log = try service.log.domainEvents()
             #expect(LogAuditor.audit(log).isEmpty)
             var auditor = LogAuditor()
             auditor.replay(log)

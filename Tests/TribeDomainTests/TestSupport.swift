@@ -41,3 +41,12 @@ extension EventStore {
         try read(from: 1, limit: .max).map { ($0, try DomainEvent(recorded: $0)) }
     }
 }
+
+extension CommandService {
+    /// The LMDB store these tests give the service (`withService`), for reads the log
+    /// protocol does not need to offer.
+    var log: EventStore {
+        guard let store = store as? EventStore else { fatalError("the domain tests run on the LMDB engine") }
+        return store
+    }
+}

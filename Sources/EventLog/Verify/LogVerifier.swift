@@ -1,25 +1,6 @@
 import Crypto
 import Foundation
 
-/// What `verify` found. `firstBadPosition` is nil when the log is intact.
-public struct VerificationReport: Sendable, CustomStringConvertible {
-    public var events: Position = 0
-    public var indexedUpTo: Position = 0
-    public var firstBadPosition: Position?
-    public var problems: [String] = []
-    public var chainHead: [UInt8] = []
-
-    public var isIntact: Bool { problems.isEmpty }
-
-    public var description: String {
-        if isIntact {
-            let hex = chainHead.map { String(format: "%02x", $0) }.joined()
-            return "intact: \(events) events, hash chain head \(hex), index agrees up to \(indexedUpTo)"
-        }
-        return problems.joined(separator: "\n")
-    }
-}
-
 /// Recomputes the hash chain from the first event and checks that the index (postings,
 /// ids, heads) holds exactly what the events say, naming the first position that disagrees.
 struct LogVerifier {
@@ -109,12 +90,6 @@ struct LogVerifier {
     }
 }
 
-extension VerificationReport {
-    mutating func fail(at position: Position, _ message: String) {
-        if firstBadPosition == nil { firstBadPosition = position }
-        problems.append(message)
-    }
-}
 
 extension EventStore {
     /// Checks the whole log: hash chain end to end, then the index against the events.

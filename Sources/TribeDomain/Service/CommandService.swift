@@ -7,12 +7,14 @@ import Logging
 /// if anything the decision depended on was appended since it was read). On a conflict
 /// it reads and decides again, a bounded number of times.
 public struct CommandService: Sendable {
-    public let store: EventStore
+    /// The log, whichever engine holds it: commands decide from its facts alone, never
+    /// from read models, which may lag behind another server's writes.
+    public let store: any EventLogStore
     public let logger: Logger
     /// How many times a command is decided before `CommandContention` is thrown.
     public let maxAttempts: Int
 
-    public init(store: EventStore, logger: Logger, maxAttempts: Int = 6) {
+    public init(store: any EventLogStore, logger: Logger, maxAttempts: Int = 6) {
         precondition(maxAttempts >= 1, "a command needs at least one attempt")
         self.store = store
         self.logger = logger
@@ -26,11 +28,11 @@ public struct CommandService: Sendable {
         let commandID = options.commandID ?? UUID.v7().uuidString.lowercased()
         let metadata = EventMetadata(actor: actor.rawValue, correlationID: options.correlationID ?? commandID,
                                      causationID: options.causationID ?? commandID)
-        if options.commandID != nil, let earlier = try earlierOutcome(of: commandID) { return earlier }
+        if options.commandID != nil, let earlier = try await earlierOutcome(of: commandID) { return earlier }
         let query = command.query(actor: actor)
         var lastConflict = ""
         for attempt in 1...maxAttempts {
-            let recorded = try store.read(matching: query)
+            let recorded = try await store.events(matching: query, after: 0, limit: .max)
             var state = command.initialState(actor: actor)
             for event in recorded { state = state.evolved(by: try DomainEvent(recorded: event)) }
             let events: [DomainEvent]
@@ -59,7 +61,7 @@ public struct CommandService: Sendable {
                 logger.debug("command conflicted, deciding again", metadata: ["command": "\(C.name)", "attempt": "\(attempt)",
                                                                               "conflict": "\(conflict)"])
                 // The same command id may have raced itself: its twin's events are the answer.
-                if options.commandID != nil, let earlier = try earlierOutcome(of: commandID) { return earlier }
+                if options.commandID != nil, let earlier = try await earlierOutcome(of: commandID) { return earlier }
                 try await backOff(attempt: attempt)
             }
         }
@@ -71,28 +73,29 @@ public struct CommandService: Sendable {
     /// it can name a command (the tribe of a part-up), read from the same facts deciders
     /// use, never from read models, which may lag behind another server's writes.
     public func state(of facts: [Fact]) async throws -> DecisionState {
-        let recorded = try store.read(matching: Query(facts.flatMap(\.items)))
+        let recorded = try await store.events(matching: Query(facts.flatMap(\.items)), after: 0, limit: .max)
         var state = DecisionState(facts: facts)
         for event in recorded { state = state.evolved(by: try DomainEvent(recorded: event)) }
         return state
     }
 
     /// The events an earlier execution of `commandID` appended, if there was one.
-    private func earlierOutcome(of commandID: String) throws -> CommandOutcome? {
+    private func earlierOutcome(of commandID: String) async throws -> CommandOutcome? {
         var positions: [Position] = []
         var ids: [UUID] = []
         while true {
             let id = EventIdentity.id(command: commandID, index: ids.count)
-            guard let position = try store.position(of: id) else { break }
+            guard let position = try await store.storedPosition(of: id) else { break }
             positions.append(position)
             ids.append(id)
         }
         guard !positions.isEmpty else { return nil }
-        let events = try positions.map { position in
-            guard let recorded = try store.read(from: position, limit: 1).first else {
+        var events: [DomainEvent] = []
+        for position in positions {
+            guard let recorded = try await store.events(from: position, limit: 1).first else {
                 throw EventDecodingError("the event at position \(position) is indexed but cannot be read")
             }
-            return try DomainEvent(recorded: recorded)
+            events.append(try DomainEvent(recorded: recorded))
         }
         return CommandOutcome(positions: positions, events: events, eventIDs: ids, alreadyApplied: true, attempts: 0)
     }

@@ -11,10 +11,10 @@ import Foundation
 /// 16 bytes and a repeat of an earlier field (actor = a tag, causation = correlation) one.
 /// The trailing tagged fields are how later versions add fields: a reader skips tags it
 /// does not know, so adding a field never breaks old readers or old records.
-enum EventBody {
-    static let version: UInt8 = 1
+package enum EventBody {
+    package static let version: UInt8 = 1
 
-    static func encode(id: UUID, stream: String, event: NewEvent, recordedAt: Timestamp) -> [UInt8] {
+    package static func encode(id: UUID, stream: String, event: NewEvent, recordedAt: Timestamp) -> [UInt8] {
         var w = ByteWriter(capacity: 96 + stream.utf8.count + event.type.utf8.count + event.payload.count
                            + event.tags.reduce(0) { $0 + $1.utf8.count + 1 })
         w.write(version)
@@ -38,7 +38,7 @@ enum EventBody {
     ///
     /// Every field is a local moved into the event at the end; a `Header` in between
     /// would cost a retain and a release per name of every event a scan reads.
-    static func decode(_ bytes: UnsafeRawBufferPointer, position: Position, streamVersion: UInt64) throws(RecordDecodingError) -> RecordedEvent {
+    package static func decode(_ bytes: UnsafeRawBufferPointer, position: Position, streamVersion: UInt64) throws(RecordDecodingError) -> RecordedEvent {
         var r = ByteReader(bytes)
         let (id, stream, type, tags) = try readHeader(&r)
         let time = Int64(bitPattern: try r.readBigEndianUInt64("recorded time"))
@@ -58,15 +58,15 @@ enum EventBody {
             metadata: EventMetadata(actor: actor, correlation: correlation, causation: causation), payload: payload)
     }
 
-    struct Header {
-        var id: UUID
-        var stream: String
-        var type: String
-        var tags: [String]
+    package struct Header {
+        package var id: UUID
+        package var stream: String
+        package var type: String
+        package var tags: [String]
     }
 
     /// Just what the indexer needs; the payload is not copied.
-    static func decodeHeader(_ bytes: UnsafeRawBufferPointer) throws(RecordDecodingError) -> Header {
+    package static func decodeHeader(_ bytes: UnsafeRawBufferPointer) throws(RecordDecodingError) -> Header {
         var r = ByteReader(bytes)
         let (id, stream, type, tags) = try readHeader(&r)
         return Header(id: id, stream: stream, type: type, tags: tags)

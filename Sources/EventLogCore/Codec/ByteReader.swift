@@ -88,7 +88,7 @@ public struct ByteReader {
     /// `String(validating:as:)` is generic and reaches libswiftCore unspecialized, which
     /// cost a scan about a fifth of its speed; validating through `UTF8Span` runs the
     /// same check on the concrete type and costs about what the copy does.
-    static func string(_ raw: UnsafeRawBufferPointer, _ what: StaticString) throws(RecordDecodingError) -> String {
+    package static func string(_ raw: UnsafeRawBufferPointer, _ what: StaticString) throws(RecordDecodingError) -> String {
         let bytes = raw.bindMemory(to: UInt8.self)
         if #available(macOS 26.0, *) {
             guard let valid = try? UTF8Span(validating: bytes.span) else { throw .malformed(what, "not valid UTF-8") }

@@ -14,8 +14,8 @@ import Foundation
 ///
 /// Only a string that renders back to exactly the same bytes takes a short form, so
 /// decoding always reproduces the original string byte for byte.
-enum CompactString {
-    static func write(_ string: String, stream: String, type: String, tags: [String], actor: String? = nil,
+package enum CompactString {
+    package static func write(_ string: String, stream: String, type: String, tags: [String], actor: String? = nil,
                       correlation: String? = nil, into w: inout ByteWriter) {
         if let index = firstIndex(sameBytesAs: string, stream: stream, type: type, tags: tags, actor: actor, correlation: correlation) {
             w.writeVarint(5 + 2 * UInt64(index))
@@ -32,7 +32,7 @@ enum CompactString {
     /// reads three compact strings per event, and building a struct of the names would
     /// copy them (a retain and a release each). A repeat returns the earlier String
     /// itself: no allocation, one retain. UUID text stays bytes (see `MetadataText`).
-    static func read(_ r: inout ByteReader, stream: String, type: String, tags: [String], actor: String? = nil,
+    package static func read(_ r: inout ByteReader, stream: String, type: String, tags: [String], actor: String? = nil,
                      correlation: MetadataText? = nil, _ what: StaticString) throws(RecordDecodingError) -> MetadataText {
         let h = try r.readVarint(what)
         switch h {
@@ -54,7 +54,7 @@ enum CompactString {
 
     /// The string fields a compact string may repeat, in body order: stream, type, the
     /// tags, then actor and correlation id once they are written (non-nil).
-    static func earlier(_ index: Int, stream: String, type: String, tags: [String], actor: String?, correlation: String?) -> String? {
+    package static func earlier(_ index: Int, stream: String, type: String, tags: [String], actor: String?, correlation: String?) -> String? {
         switch index {
         case 0: return stream
         case 1: return type
@@ -67,7 +67,7 @@ enum CompactString {
 
     /// Byte equality, not String equality: canonically equivalent spellings ("é" and
     /// "e\u{301}") are equal Strings with different bytes, and the bytes must survive.
-    static func firstIndex(sameBytesAs string: String, stream: String, type: String, tags: [String], actor: String?,
+    package static func firstIndex(sameBytesAs string: String, stream: String, type: String, tags: [String], actor: String?,
                            correlation: String?) -> Int? {
         let length = string.utf8.count
         var index = 0
@@ -92,10 +92,10 @@ enum CompactString {
 }
 
 /// UUID text in the canonical 8-4-4-4-12 form, one case throughout.
-enum UUIDText {
+package enum UUIDText {
     /// The 16 bytes and case of `string` if rendering them gives back exactly `string`.
     /// Text without letters (all digits) counts as lowercase: both render it the same.
-    static func parse(_ string: String) -> (uuid_t, uppercase: Bool)? {
+    package static func parse(_ string: String) -> (uuid_t, uppercase: Bool)? {
         guard string.utf8.count == 36 else { return nil }
         let parsed = string.utf8.withContiguousStorageIfAvailable { text -> (uuid_t, Bool)? in
             var uuid: uuid_t = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
@@ -119,7 +119,7 @@ enum UUIDText {
         return parsed ?? nil
     }
 
-    static func render(_ bytes: UnsafeRawBufferPointer, uppercase: Bool) -> String {
+    package static func render(_ bytes: UnsafeRawBufferPointer, uppercase: Bool) -> String {
         String(unsafeUninitializedCapacity: 36) { text in
             write(bytes, uppercase: uppercase, into: text)
             return 36
@@ -127,7 +127,7 @@ enum UUIDText {
     }
 
     /// Appends the text's 36 bytes to `output` without making a String.
-    static func append(_ uuid: UUID, uppercase: Bool, to output: inout [UInt8]) {
+    package static func append(_ uuid: UUID, uppercase: Bool, to output: inout [UInt8]) {
         withUnsafeBytes(of: uuid.uuid) { bytes in
             withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 36) { text in
                 write(bytes, uppercase: uppercase, into: text)

@@ -9,7 +9,7 @@ public struct PayloadJSONError: Error, CustomStringConvertible {
     public let offset: Int
     public let description: String
 
-    init(_ message: String, at offset: Int, found: String? = nil) {
+    package init(_ message: String, at offset: Int, found: String? = nil) {
         self.offset = offset
         description = "\(message) at byte \(offset)" + (found.map { ", found \($0)" } ?? "")
     }
@@ -67,7 +67,7 @@ extension PayloadValue {
     }
 
     /// Digits straight into the output: `description` would allocate a String per number.
-    static func writeDecimal(_ number: UInt64, into output: inout [UInt8]) {
+    package static func writeDecimal(_ number: UInt64, into output: inout [UInt8]) {
         var rest = number
         withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
             var start = digits.count
@@ -110,12 +110,12 @@ extension PayloadValue {
     }
 }
 
-enum JSONBytes {
-    static let null = Array("null".utf8)
-    static let `true` = Array("true".utf8)
-    static let `false` = Array("false".utf8)
+package enum JSONBytes {
+    package static let null = Array("null".utf8)
+    package static let `true` = Array("true".utf8)
+    package static let `false` = Array("false".utf8)
     /// Lowercase, as JavaScript's JSON.stringify writes control characters.
-    static let hex = Array("0123456789abcdef".utf8)
+    package static let hex = Array("0123456789abcdef".utf8)
 }
 
 // MARK: - Parsing

@@ -8,8 +8,8 @@ public typealias Position = UInt64
 public struct EventMetadata: Sendable, Hashable {
     public var actor: String
     /// Kept as read from the record: see `MetadataText`.
-    var correlation: MetadataText
-    var causation: MetadataText
+    package var correlation: MetadataText
+    package var causation: MetadataText
 
     public var correlationID: String {
         get { correlation.string }
@@ -25,7 +25,7 @@ public struct EventMetadata: Sendable, Hashable {
         self.init(actor: actor, correlation: .text(correlationID), causation: .text(causationID))
     }
 
-    init(actor: String, correlation: MetadataText, causation: MetadataText) {
+    package init(actor: String, correlation: MetadataText, causation: MetadataText) {
         self.actor = actor
         self.correlation = correlation
         self.causation = causation
@@ -90,4 +90,17 @@ public struct RecordedEvent: Sendable, Hashable {
     public var recordedAt: Timestamp
     public var metadata: EventMetadata
     public var payload: [UInt8]
+
+    public init(position: Position, id: UUID, stream: String, streamVersion: UInt64, type: String, tags: [String],
+                recordedAt: Timestamp, metadata: EventMetadata, payload: [UInt8]) {
+        self.position = position
+        self.id = id
+        self.stream = stream
+        self.streamVersion = streamVersion
+        self.type = type
+        self.tags = tags
+        self.recordedAt = recordedAt
+        self.metadata = metadata
+        self.payload = payload
+    }
 }

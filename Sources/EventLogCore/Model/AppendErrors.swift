@@ -8,6 +8,8 @@ public struct AppendConflict: Error, Sendable, CustomStringConvertible {
 
     public let reason: Reason
 
+    public init(reason: Reason) { self.reason = reason }
+
     public var description: String {
         switch reason {
         case .streamVersion(let stream, let expected, let actual):
@@ -24,10 +26,12 @@ public struct AppendConflict: Error, Sendable, CustomStringConvertible {
 public struct InvalidAppend: Error, Sendable, CustomStringConvertible {
     public let description: String
 
-    init(_ description: String) { self.description = description }
+    package init(_ description: String) { self.description = description }
 }
 
 /// The event store is closed or its writer stopped after a storage failure.
 public struct EventStoreUnavailable: Error, Sendable, CustomStringConvertible {
     public let description: String
+
+    public init(description: String) { self.description = description }
 }

@@ -14,14 +14,14 @@ public struct ImportedEvent: Sendable, Hashable {
 /// Why a line is not an event; `tribelog import` reports it with the line number.
 public struct NDJSONLineError: Error, Sendable, Hashable, CustomStringConvertible {
     public let description: String
-    init(_ description: String) { self.description = description }
+    package init(_ description: String) { self.description = description }
 }
 
 /// Reads export lines (see NDJSON.swift for the format). Strict: a line with a missing,
 /// mistyped or unknown field is refused with what is wrong, since an import either takes
 /// every line or none.
 public enum NDJSONLine {
-    static let fields: Set<String> = ["position", "id", "stream", "version", "type", "time", "actor", "correlation", "causation", "tags", "data"]
+    package static let fields: Set<String> = ["position", "id", "stream", "version", "type", "time", "actor", "correlation", "causation", "tags", "data"]
 
     public static func parse(_ line: UnsafeRawBufferPointer) throws(NDJSONLineError) -> ImportedEvent {
         let value: PayloadValue
@@ -86,7 +86,7 @@ public enum NDJSONLine {
     /// `[-]YYYY-MM-DDThh:mm:ss[.f{1,6}]Z` (years may have more than four digits), the
     /// inverse of `NDJSON.writeTime`; nil for anything else, including times outside the
     /// range a `Timestamp` holds.
-    static func parseTime(_ text: String) -> Timestamp? {
+    package static func parseTime(_ text: String) -> Timestamp? {
         var bytes = Array(text.utf8)
         let negative = bytes.first == UInt8(ascii: "-")
         if negative { bytes.removeFirst() }

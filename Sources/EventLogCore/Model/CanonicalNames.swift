@@ -5,20 +5,20 @@ import Foundation
 /// "e\u{301}"), but as bytes in the index. So one name could be one stream before the
 /// indexer ran and two after it. Every name is brought to NFC where it enters the store
 /// (appends, conditions, queries, stream reads): equal strings then have equal bytes.
-enum CanonicalNames {
+package enum CanonicalNames {
     /// Text with no scalar at or above U+0300 (UTF-8 lead byte 0xCC) is already NFC:
     /// the common ASCII/Latin names skip Foundation's normalization.
-    static func name(_ name: String) -> String {
+    package static func name(_ name: String) -> String {
         needsWork(name) ? name.precomposedStringWithCanonicalMapping : name
     }
 
     /// Scans the contiguous UTF-8 directly: every appended name passes here.
-    static func needsWork(_ name: String) -> Bool {
+    package static func needsWork(_ name: String) -> Bool {
         name.utf8.withContiguousStorageIfAvailable { bytes in bytes.contains { $0 >= 0xCC } }
             ?? name.utf8.contains { $0 >= 0xCC }
     }
 
-    static func events(_ events: [NewEvent]) -> [NewEvent] {
+    package static func events(_ events: [NewEvent]) -> [NewEvent] {
         guard events.contains(where: { needsWork($0.type) || $0.tags.contains(where: needsWork) }) else { return events }
         return events.map { event in
             var event = event
@@ -28,11 +28,11 @@ enum CanonicalNames {
         }
     }
 
-    static func query(_ query: Query) -> Query {
+    package static func query(_ query: Query) -> Query {
         Query(query.items.map { QueryItem(types: $0.types.map(name), tags: $0.tags.map(name)) })
     }
 
-    static func condition(_ condition: AppendCondition) -> AppendCondition {
+    package static func condition(_ condition: AppendCondition) -> AppendCondition {
         AppendCondition(failIfEventsMatch: query(condition.failIfEventsMatch), after: condition.after)
     }
 }

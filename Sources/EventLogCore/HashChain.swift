@@ -4,14 +4,14 @@ import Crypto
 /// chain(0) = 32 zero bytes. The body digest needs nothing from the writer, so callers
 /// compute it in parallel; only the cheap chaining step runs in the serial writer. The
 /// stream version is chained here because it is assigned by the writer.
-enum HashChain {
-    static let genesis = [UInt8](repeating: 0, count: 32)
+package enum HashChain {
+    package static let genesis = [UInt8](repeating: 0, count: 32)
 
-    static func digest(body: UnsafeRawBufferPointer) -> SHA256.Digest {
+    package static func digest(body: UnsafeRawBufferPointer) -> SHA256.Digest {
         SHA256.hash(data: body)
     }
 
-    static func next(previous: [UInt8], digest: SHA256.Digest, streamVersion: UInt64) -> [UInt8] {
+    package static func next(previous: [UInt8], digest: SHA256.Digest, streamVersion: UInt64) -> [UInt8] {
         var hasher = SHA256()
         hasher.update(data: previous)
         digest.withUnsafeBytes { hasher.update(bufferPointer: $0) }

@@ -4,11 +4,11 @@ import Foundation
 /// body stores as their 16 bytes (see `CompactString`); a decoded one stays that way until
 /// someone asks for the string. A scan decodes millions of events and rarely looks at
 /// these ids, and rendering two 36-character strings per event was a tenth of its time.
-enum MetadataText: Sendable {
+package enum MetadataText: Sendable {
     case text(String)
     case uuid(UUID, uppercase: Bool)
 
-    var string: String {
+    package var string: String {
         switch self {
         case .text(let text): return text
         case .uuid(let uuid, let uppercase): return withUnsafeBytes(of: uuid.uuid) { UUIDText.render($0, uppercase: uppercase) }
@@ -18,10 +18,10 @@ enum MetadataText: Sendable {
 
 extension MetadataText: Hashable {
     /// Equal when the strings are (String equality, as the stored strings had before).
-    static func == (lhs: Self, rhs: Self) -> Bool {
+    package static func == (lhs: Self, rhs: Self) -> Bool {
         if case .uuid(let a, let upperA) = lhs, case .uuid(let b, let upperB) = rhs, a == b, upperA == upperB { return true }
         return lhs.string == rhs.string
     }
 
-    func hash(into hasher: inout Hasher) { hasher.combine(string) }
+    package func hash(into hasher: inout Hasher) { hasher.combine(string) }
 }

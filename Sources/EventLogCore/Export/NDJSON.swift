@@ -48,36 +48,36 @@ extension RecordedEvent {
 
 /// The fixed parts of a line, each with the punctuation that joins it to its neighbours.
 private enum NDJSONKey {
-    static let position = Array(#"{"position":"#.utf8)
-    static let id = Array(#","id":""#.utf8)
-    static let stream = Array(#"","stream":"#.utf8)
-    static let version = Array(#","version":"#.utf8)
-    static let type = Array(#","type":"#.utf8)
-    static let time = Array(#","time":""#.utf8)
-    static let actor = Array(#"","actor":"#.utf8)
-    static let correlation = Array(#","correlation":"#.utf8)
-    static let causation = Array(#","causation":"#.utf8)
-    static let tags = Array(#","tags":["#.utf8)
-    static let data = Array(#"],"data":"#.utf8)
-    static let end = Array("}\n".utf8)
+    package static let position = Array(#"{"position":"#.utf8)
+    package static let id = Array(#","id":""#.utf8)
+    package static let stream = Array(#"","stream":"#.utf8)
+    package static let version = Array(#","version":"#.utf8)
+    package static let type = Array(#","type":"#.utf8)
+    package static let time = Array(#","time":""#.utf8)
+    package static let actor = Array(#"","actor":"#.utf8)
+    package static let correlation = Array(#","correlation":"#.utf8)
+    package static let causation = Array(#","causation":"#.utf8)
+    package static let tags = Array(#","tags":["#.utf8)
+    package static let data = Array(#"],"data":"#.utf8)
+    package static let end = Array("}\n".utf8)
 }
 
-enum NDJSON {
+package enum NDJSON {
     /// Strings go through the payload renderer so that the export and the API escape
     /// text identically: one escaper, in PayloadJSON.swift.
-    static func writeString(_ text: String, into output: inout [UInt8]) {
+    package static func writeString(_ text: String, into output: inout [UInt8]) {
         PayloadValue.string(text).writeJSON(into: &output)
     }
 
     /// UUID text needs no escaping: its bytes go straight between the quotes.
-    static func writeString(_ text: MetadataText, into output: inout [UInt8]) {
+    package static func writeString(_ text: MetadataText, into output: inout [UInt8]) {
         guard case .uuid(let uuid, let uppercase) = text else { return writeString(text.string, into: &output) }
         output.append(UInt8(ascii: "\""))
         UUIDText.append(uuid, uppercase: uppercase, to: &output)
         output.append(UInt8(ascii: "\""))
     }
 
-    static func writePayload(_ bytes: [UInt8], into output: inout [UInt8]) {
+    package static func writePayload(_ bytes: [UInt8], into output: inout [UInt8]) {
         if bytes.isEmpty { return output.append(contentsOf: JSONBytes.null) }
         // A value that is itself an object with the one key "$bytes" would read back as
         // raw bytes (or be refused): it is written as the base64 of its encoding instead,
@@ -94,7 +94,7 @@ enum NDJSON {
     /// `YYYY-MM-DDThh:mm:ss.ffffffZ` in UTC, computed from the microseconds directly:
     /// a DateFormatter per line would dominate the export, and Date's Double would round
     /// the microseconds of times far from 1970.
-    static func writeTime(_ time: Timestamp, into output: inout [UInt8]) {
+    package static func writeTime(_ time: Timestamp, into output: inout [UInt8]) {
         let (days, ofDay) = CivilDate.split(time)
         let (year, month, day) = CivilDate.from(daysSince1970: days)
         if year < 0 { output.append(UInt8(ascii: "-")) }
@@ -125,7 +125,7 @@ enum NDJSON {
 
 extension PayloadValue {
     /// `{"$bytes": …}`: how a line carries payload bytes as base64.
-    var isRawBytesMarker: Bool {
+    package var isRawBytesMarker: Bool {
         if case .object(let fields) = self, fields.count == 1, fields[0].key == "$bytes" { return true }
         return false
     }

@@ -3,17 +3,17 @@
 /// allow (trailing commas, comments, leading zeros, lone surrogates, raw control
 /// characters in strings) is rejected rather than guessed at, and so are duplicate
 /// keys, which a stored object cannot hold.
-struct PayloadJSONParser {
+package struct PayloadJSONParser {
     private let bytes: UnsafeBufferPointer<UInt8>
     private var position = 0
     /// Reused across strings with escapes so that each one does not allocate a buffer.
     private var scratch: [UInt8] = []
 
-    init(_ bytes: UnsafeBufferPointer<UInt8>) {
+    package init(_ bytes: UnsafeBufferPointer<UInt8>) {
         self.bytes = bytes
     }
 
-    mutating func parseDocument() throws(PayloadJSONError) -> PayloadValue {
+    package mutating func parseDocument() throws(PayloadJSONError) -> PayloadValue {
         skipWhitespace()
         let value = try parseValue(depth: 0)
         skipWhitespace()

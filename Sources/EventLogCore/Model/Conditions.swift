@@ -19,7 +19,7 @@ public struct QueryItem: Sendable, Hashable {
         self.tags = tags
     }
 
-    func matches(type: String, tags eventTags: [String]) -> Bool {
+    package func matches(type: String, tags eventTags: [String]) -> Bool {
         (types.isEmpty || types.contains(type)) && tags.allSatisfy(eventTags.contains)
     }
 }
@@ -36,7 +36,7 @@ public struct Query: Sendable, Hashable {
         Query([QueryItem(types: types, tags: tags)])
     }
 
-    func matches(type: String, tags: [String]) -> Bool {
+    package func matches(type: String, tags: [String]) -> Bool {
         items.isEmpty || items.contains { $0.matches(type: type, tags: tags) }
     }
 }
@@ -63,4 +63,10 @@ public struct AppendResult: Sendable, Hashable {
     /// True when every event id was already stored: nothing was written and the
     /// original positions are returned.
     public var alreadyStored: Bool
+
+    public init(positions: [Position], streamVersion: UInt64, alreadyStored: Bool) {
+        self.positions = positions
+        self.streamVersion = streamVersion
+        self.alreadyStored = alreadyStored
+    }
 }

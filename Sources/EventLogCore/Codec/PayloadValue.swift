@@ -66,12 +66,12 @@ extension PayloadValue {
 /// Finds a repeated key while an object is being read. Most payload objects have a
 /// handful of fields, where scanning the earlier keys beats hashing; a set takes over
 /// only for wide objects so that they do not become quadratic.
-struct DuplicateKeyCheck {
+package struct DuplicateKeyCheck {
     private var keys: [String] = []
     private var set: Set<String>?
 
     /// Records `key`; false if it was already recorded.
-    mutating func insert(_ key: String) -> Bool {
+    package mutating func insert(_ key: String) -> Bool {
         if set != nil { return set!.insert(key).inserted }
         if keys.contains(key) { return false }
         keys.append(key)
@@ -86,7 +86,7 @@ struct DuplicateKeyCheck {
 /// never renumber or reuse them. A reader meeting a tag it does not know stops with
 /// an error naming the tag rather than guessing a length, so new tags can be added
 /// after 7 and older readers fail clearly instead of misreading.
-enum PayloadTag: UInt8 {
+package enum PayloadTag: UInt8 {
     case null = 0
     case `false` = 1
     case `true` = 2
