@@ -83,7 +83,9 @@ def run_schemathesis(served, folder, options):
                     # describe a strategy) failed with "AST constructor recursion depth mismatch".
                     "--mode", "all", "--max-time", str(int(options.seconds)), "--seed", "1", "--no-shrink", "--workers", "1",
                     "--request-timeout", "10", "--generation-database", "none", "--output-sanitize", "true",
-                    "--report", "json", "--report-json-path", report_path], check=False, timeout=options.seconds + 120)
+                    "--report", "json", "--report-json-path", report_path],
+                   # In the run's folder: schemathesis leaves a cache (.schemathesis) where it runs.
+                   cwd=folder, check=False, timeout=options.seconds + 120)
     if not os.path.exists(report_path):
         raise SystemExit("conformance: schemathesis wrote no report (its output above says why)\nconformance: 0 passed, 1 failed")
     with open(report_path) as file:
