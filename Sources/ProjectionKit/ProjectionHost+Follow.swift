@@ -91,7 +91,7 @@ extension ProjectionHost {
             guard let from = following.map(\.1.checkpoint).min() else { return 0 }
             let target = min(bound ?? .max, store.head)
             guard from < target else { return 0 }
-            let events = try store.read(from: from + 1, limit: min(batchSize, Int(target - from))).map(ProjectedEvent.init)
+            let events = try store.readBlocking(from: from + 1, limit: min(batchSize, Int(target - from))).map(ProjectedEvent.init)
             guard let last = events.last?.position else { return 0 }
             do {
                 try views.write { transaction in

@@ -82,7 +82,7 @@ extension ProjectionHost {
                 // Which projections read each type is worked out once per type, not per
                 // event and projection.
                 var readersOfType: [String: UInt64] = [:]
-                return try store.read(from: parts[part].0, limit: parts[part].1).map { recorded in
+                return try store.readBlocking(from: parts[part].0, limit: parts[part].1).map { recorded in
                     guard projections.count <= 64 else {
                         let event = ProjectedEvent(recorded)
                         if let reader = chosen.first(where: { projections[$0].handles(recorded.type) }) { projections[reader].prepare(event) }

@@ -17,7 +17,7 @@ import Synchronization
 /// its own, so that its durable commits never hold one of Swift's cooperative threads.
 /// `serial` makes follow steps and rebuilds take turns, like the log's single writer.
 public final class ProjectionHost: Sendable {
-    let store: EventStore
+    let store: any ProjectionSource
     let views: ViewStore
     let logger: Logger
     let batchSize: Int
@@ -48,7 +48,7 @@ public final class ProjectionHost: Sendable {
 
     /// Loads the catalog and checks each projection's model. Writable hosts also drop
     /// databases left behind by an interrupted rebuild.
-    public init(store: EventStore, views: ViewStore, projections: [any Projection], logger: Logger,
+    public init(store: any ProjectionSource, views: ViewStore, projections: [any Projection], logger: Logger,
                 batchSize: Int = 4_096) throws {
         var seen = Set<String>()
         for projection in projections {
@@ -121,8 +121,8 @@ public final class ProjectionHost: Sendable {
         return state.withLock { $0 }.map { slot in
             let lag = head > slot.checkpoint ? head - slot.checkpoint : 0
             var lagMilliseconds: Int64 = 0
-            if lag > 0, let next = try? store.read(from: slot.checkpoint + 1, limit: 1).first {
-                lagMilliseconds = max(0, (Timestamp.now().microseconds - next.recordedAt.microseconds) / 1_000)
+            if lag > 0, let recorded = store.recordedTime(at: slot.checkpoint + 1) {
+                lagMilliseconds = max(0, (Timestamp.now().microseconds - recorded.microseconds) / 1_000)
             }
             let state: ProjectionStatus.State = slot.failure.map { .failed($0) }
                 ?? (slot.rebuilding || slot.needsRebuild ? .rebuilding : stalled.map { .stalled($0) } ?? .following)
