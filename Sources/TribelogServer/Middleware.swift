@@ -20,7 +20,16 @@ struct ObservabilityMiddleware: RouterMiddleware {
             context.actor = try await auth.actor(of: request)
             response = try await next(request, context)
         } catch {
-            let apiError = APIError.from(error)
+            var apiError = APIError.from(error)
+            if let routing = error as? HTTPError, routing.status == .notFound {
+                // The router matched no route: a documented path with another method is a 405.
+                let allowed = DocumentedMethods.served.methods(for: request.uri.path)
+                if !allowed.isEmpty {
+                    apiError = APIError(.methodNotAllowed, code: "method_not_allowed",
+                                        "\(request.method.rawValue) is not a method of this path: use \(allowed.joined(separator: " or ")) (see GET /openapi.json)",
+                                        headers: [.allow: allowed.joined(separator: ", ")])
+                }
+            }
             if apiError.status == .internalServerError {
                 context.logger.error("request failed", metadata: ["error": "\(error)"])
             }

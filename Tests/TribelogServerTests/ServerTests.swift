@@ -280,3 +280,23 @@ struct SecretTests {
         #expect(TokenLifetime.parse("soon") == nil)
     }
 }
+
+@Suite("Methods a path does not take")
+struct MethodNotAllowedTests {
+    @Test("a documented path with an undocumented method is 405 with Allow; an unknown path stays 404")
+    func methodNotAllowed() async throws {
+        try await TestServer.run { api in
+            let wrong = try await api.request(.delete, "/health")
+            #expect(wrong.status == .methodNotAllowed)
+            #expect(wrong.headers[.allow] == "GET")
+            #expect(wrong.errorCode == "method_not_allowed")
+            let partup = try await api.request(.put, "/partups/p-1/partners")
+            #expect(partup.status == .methodNotAllowed)
+            #expect(partup.headers[.allow]?.contains("POST") == true)
+            let unknown = try await api.get("/no/such/path")
+            #expect(unknown.status == .notFound)
+            let missingTribe = try await api.get("/tribes/nope")
+            #expect(missingTribe.status == .notFound)
+        }
+    }
+}
