@@ -22,7 +22,8 @@ struct SoakCommand: AsyncParsableCommand {
             members, the member's dashboard, feed and matches; half with ?after= a position a \
             writer was answered with), and --subscribers clients open tribes' event streams, \
             read and leave, again and again; every third one is slow (one line, a pause, a \
-            line…). A thread of its own probes GET /health every 200 ms. Then SIGTERM, with \
+            line…); --stalled-readers clients open a hot tribe's stream and stop reading after \
+            its first line, still connected at SIGTERM. A thread of its own probes GET /health every 200 ms. Then SIGTERM, with \
             the load still running. Passes (exit 0) when the server exited 0 within 10 s, no \
             answer was a 5xx other than 503 with Retry-After, no request went unanswered, no \
             /health probe took over 1 s, and `verify --read-models` passes. When the server \
@@ -36,6 +37,8 @@ struct SoakCommand: AsyncParsableCommand {
     @Option(help: "Clients sending commands.") var writers = 4
     @Option(help: "Clients sending reads.") var readers = 4
     @Option(help: "Clients subscribing to event streams (every third one slow).") var subscribers = 6
+    @Option(help: "Clients that open a hot tribe's event stream, read one line and then nothing, still connected at SIGTERM.")
+    var stalledReaders = 0
     @Flag(help: "Print the result as JSON.") var json = false
 
     /// SIGTERM must stop the server within this.
@@ -48,6 +51,7 @@ struct SoakCommand: AsyncParsableCommand {
         guard (1...64).contains(writers) else { throw ValidationError("--writers must be 1–64") }
         guard (0...64).contains(readers) else { throw ValidationError("--readers must be 0–64") }
         guard (0...64).contains(subscribers) else { throw ValidationError("--subscribers must be 0–64") }
+        guard (0...16).contains(stalledReaders) else { throw ValidationError("--stalled-readers must be 0–16") }
     }
 
     func run() async throws {
@@ -79,15 +83,14 @@ struct SoakCommand: AsyncParsableCommand {
         let sockets = OpenSockets()
         let probe = HealthProbe(port: port, ledger: ledger)
         let probing = Task { await BlockingWorker(label: "tribelog.soak.health").run { probe.run() } }
-        let (writers, readers, subscribers) = (self.writers, self.readers, self.subscribers)
+        let (writers, readers, subscribers, stalled) = (self.writers, self.readers, self.subscribers, self.stalledReaders)
         let load = Task {
             await withTaskGroup(of: Void.self) { group in
                 for number in 0..<writers { group.addTask { await SoakWriter(number: number, http: http).run() } }
                 for _ in 0..<readers { group.addTask { await SoakReader(http: http).run() } }
-                for number in 0..<subscribers {
-                    group.addTask {
-                        await SoakSubscriber(number: number, slow: number % 3 == 2, world: world, ledger: ledger, sockets: sockets).run()
-                    }
+                for number in 0..<(subscribers + stalled) {
+                    let pace: SoakSubscriber.Pace = number >= subscribers ? .stalled : number % 3 == 2 ? .slow : .fast
+                    group.addTask { await SoakSubscriber(number: number, pace: pace, world: world, ledger: ledger, sockets: sockets).run() }
                 }
             }
         }
@@ -126,7 +129,7 @@ struct SoakCommand: AsyncParsableCommand {
             try VerifyCommand.check(data: data, readModels: true)
         }
         let result = SoakResult(
-            seconds: seconds, writers: writers, readers: readers, subscribers: subscribers, counts: ledger.snapshot,
+            seconds: seconds, writers: writers, readers: readers, subscribers: subscribers, stalledReaders: stalled, counts: ledger.snapshot,
             stopSeconds: stopSeconds, exitStatus: status, stopLimit: Self.stopLimit, hangStacks: hangStacks, stopStacks: stopStacks,
             verifyProblems: verified.problems, verifyIntact: verified.isIntact, modelProblems: models, events: verified.events,
             totalSeconds: (ContinuousClock.now - started).soakSeconds)

@@ -35,6 +35,7 @@ struct SoakTally: Sendable {
 /// What one Server-Sent Events session did.
 struct StreamSession: Sendable {
     var slow: Bool
+    var stalled = false
     /// The HTTP status, 0 when none came.
     var status = 0
     var retryAfter = false
@@ -55,6 +56,7 @@ final class SoakLedger: Sendable {
         var reads: [String: SoakTally] = [:]
         var sessions = 0
         var slowSessions = 0
+        var stalledSessions = 0
         var sessionsEndedByServer = 0
         var events = 0
         var streamBytes = 0
@@ -108,6 +110,7 @@ final class SoakLedger: Sendable {
         counts.withLock { c in
             c.sessions += 1
             if session.slow { c.slowSessions += 1 }
+            if session.stalled { c.stalledSessions += 1 }
             if session.endedByServer { c.sessionsEndedByServer += 1 }
             c.events += session.events
             c.streamBytes += session.bytes

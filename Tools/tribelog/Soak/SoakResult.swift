@@ -6,6 +6,7 @@ struct SoakResult {
     let writers: Int
     let readers: Int
     let subscribers: Int
+    let stalledReaders: Int
     let counts: SoakLedger.Counts
     /// Seconds from SIGTERM to the server's exit (to its kill when it did not exit).
     let stopSeconds: Double
@@ -58,7 +59,7 @@ struct SoakResult {
             tallies.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value.sent)" }.joined(separator: ", ")
         }
         var parts = [
-            "soak \(seconds) s (\(writers) writers, \(readers) readers, \(subscribers) subscribers)",
+            "soak \(seconds) s (\(writers) writers, \(readers) readers, \(subscribers) subscribers\(stalledReaders > 0 ? ", \(stalledReaders) stalled readers" : ""))",
             "commands \(commands.sent) (\(perKind(counts.commands)); \(commands.ok) acknowledged, \(commands.refused) refused, \(commands.unavailable) 503)",
             "reads \(reads.sent) (\(perKind(counts.reads)); \(reads.unavailable) 503)",
             "event streams \(counts.sessions) sessions (\(counts.slowSessions) slow), \(counts.events) events streamed",
@@ -84,11 +85,11 @@ struct SoakResult {
 
     func json() throws -> String {
         var object: [String: Any] = [
-            "seconds": seconds, "writers": writers, "readers": readers, "subscribers": subscribers,
+            "seconds": seconds, "writers": writers, "readers": readers, "subscribers": subscribers, "stalled_readers": stalledReaders,
             "commands": counts.commands.mapValues(\.json), "reads": counts.reads.mapValues(\.json),
             "commands_total": commandTotal.json, "reads_total": readTotal.json,
             "sse": [
-                "sessions": counts.sessions, "slow_sessions": counts.slowSessions, "events": counts.events, "bytes": counts.streamBytes,
+                "sessions": counts.sessions, "slow_sessions": counts.slowSessions, "stalled_sessions": counts.stalledSessions, "events": counts.events, "bytes": counts.streamBytes,
                 "ended_by_server": counts.sessionsEndedByServer, "answers": counts.stream.json,
             ] as [String: Any],
             "health": ["probes": counts.healthProbes, "max_ms": Int((counts.healthMaxSeconds * 1000).rounded()), "failures": counts.healthFailures],

@@ -6,10 +6,16 @@ import TribelogSupport
 /// reads for a while and leaves, again and again, until SIGTERM; the session running then
 /// goes on until the server ends it or its own time is up. A slow subscriber reads one
 /// line, pauses, reads the next…, on a socket with a small receive buffer, so that the
-/// server's writes to it back up. The reads block, on a thread of the subscriber's own.
+/// server's writes to it back up. A stalled one (`--stalled-readers`) opens one hot
+/// tribe's stream from its first event, reads one line and then nothing, until the soak
+/// is over: a client that stopped reading, still connected at SIGTERM. The reads block,
+/// on a thread of the subscriber's own.
 struct SoakSubscriber: Sendable {
+    enum Pace: Sendable { case fast, slow, stalled }
+
     let number: Int
-    let slow: Bool
+    let pace: Pace
+    var slow: Bool { pace == .slow }
     let world: SoakWorld
     let ledger: SoakLedger
     let sockets: OpenSockets
@@ -20,6 +26,8 @@ struct SoakSubscriber: Sendable {
         var path: String
         var headers: [String: String]
         var slow: Bool
+        /// Reads one line, then nothing until the soak has finished.
+        var stalled = false
         /// The client leaves after this long, or after `maxEvents` events.
         var length: Duration
         var maxEvents: Int
@@ -27,6 +35,15 @@ struct SoakSubscriber: Sendable {
 
     func run() async {
         let worker = BlockingWorker(label: "tribelog.soak.events-\(number)")
+        if pace == .stalled {
+            let tribe = world.hotTribes[number % world.hotTribes.count]
+            let plan = Plan(port: world.port, path: "/tribes/\(tribe)/events",
+                            headers: ["Authorization": "Bearer \(world.tokens[0])", "Accept": "text/event-stream"],
+                            slow: false, stalled: true, length: .seconds(86_400 * 2), maxEvents: .max)
+            let session = await worker.run { [sockets, ledger] in Self.session(plan, sockets: sockets, ledger: ledger) }
+            ledger.record(session, tribe: tribe)
+            return
+        }
         while ledger.phase == .load {
             let tribe = world.tribe(hotShare: 60)
             var headers = ["Authorization": "Bearer \(world.tokens[world.anyMember()])", "Accept": "text/event-stream"]
@@ -39,7 +56,7 @@ struct SoakSubscriber: Sendable {
             let plan = Plan(port: world.port, path: path, headers: headers, slow: slow,
                             length: .milliseconds(slow ? Int.random(in: 2_000...6_000) : Int.random(in: 300...5_000)),
                             maxEvents: slow ? Int.max : [20, 200, 2_000, Int.max].randomElement()!)
-            let session = await worker.run { [sockets] in Self.session(plan, sockets: sockets) }
+            let session = await worker.run { [sockets, ledger] in Self.session(plan, sockets: sockets, ledger: ledger) }
             ledger.record(session, tribe: tribe)
             try? await Task.sleep(for: .milliseconds(Int.random(in: 10...200)))
         }
@@ -47,8 +64,8 @@ struct SoakSubscriber: Sendable {
 
     /// One session, blocking: connect, ask, read the head (within 10 s), then lines until
     /// the plan says leave or the server ends the stream.
-    static func session(_ plan: Plan, sockets: OpenSockets) -> StreamSession {
-        var result = StreamSession(slow: plan.slow)
+    static func session(_ plan: Plan, sockets: OpenSockets, ledger: SoakLedger) -> StreamSession {
+        var result = StreamSession(slow: plan.slow, stalled: plan.stalled)
         let end = ContinuousClock.now + plan.length
         let socket: LoopbackSocket
         do {
@@ -79,6 +96,11 @@ struct SoakSubscriber: Sendable {
                     break
                 }
                 if line.hasPrefix("id:") { result.events += 1 }
+                if plan.stalled {
+                    // Connected, reading nothing, until the server has exited or was killed.
+                    while !ledger.finished { Thread.sleep(forTimeInterval: 0.1) }
+                    break
+                }
                 if plan.slow && !line.isEmpty {
                     let pause = min(Double.random(in: 0.2...1.5), max(0, (end - .now).soakSeconds))
                     Thread.sleep(forTimeInterval: pause)
