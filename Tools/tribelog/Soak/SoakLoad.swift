@@ -37,8 +37,12 @@ struct SoakHTTP: Sendable {
 
 /// One writer: two members (a founder and a joiner) who, over and over, found an open
 /// tribe, join it, launch a part-up in it and join that, then launch a part-up in a hot
-/// tribe and join that too. Every command carries an Idempotency-Key of its own.
+/// tribe and join that too. Every command carries an Idempotency-Key of its own. Hot
+/// part-ups have goals of 2 000 characters, so that the hot tribes' streams grow fast and
+/// a reader that falls behind soon has more coming than the sockets' buffers hold.
 struct SoakWriter: Sendable {
+    static let longGoal = String(repeating: "Keep the stream long for the readers who fall behind. ", count: 37)
+
     let number: Int
     let http: SoakHTTP
     var world: SoakWorld { http.world }
@@ -67,7 +71,7 @@ struct SoakWriter: Sendable {
                  #"{"id":"\#(partup)","title":"Soak part-up \#(number) \#(cycle)","goal":"keep going","wantedSkills":["swift","lmdb"]}"#),
                 ("join part-up", joiner, "POST", "/partups/\(partup)/partners", nil),
                 ("launch part-up", founder, "POST", "/tribes/\(hot)/partups",
-                 #"{"id":"\#(hotPartup)","title":"Hot part-up \#(number) \#(cycle)","goal":"stream long","wantedSkills":["swift"]}"#),
+                 #"{"id":"\#(hotPartup)","title":"Hot part-up \#(number) \#(cycle)","goal":"\#(Self.longGoal) \#(cycle)","wantedSkills":["swift"]}"#),
                 ("join part-up", joiner, "POST", "/partups/\(hotPartup)/partners", nil),
             ]
             for (step, (kind, member, method, path, body)) in steps.enumerated() {
