@@ -136,8 +136,8 @@ public final class EventStore: Sendable {
 
     /// Every event from `position` on: first those stored, then each new one as it is
     /// committed, with no gap and no duplicate. Ends when the store closes.
-    public func subscribe(from position: Position = 1) -> EventSubscription {
-        EventSubscription(store: self, next: max(position, 1))
+    public func subscribe(from position: Position = 1) -> LogFollower {
+        follow(from: position)
     }
 
     /// Returns true once the head has moved past `position`; false when the store closed

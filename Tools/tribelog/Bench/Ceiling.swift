@@ -13,21 +13,24 @@ struct Ceiling {
 
     /// Compiles `lmdb_ceiling.c` into `directory`.
     static func build(in directory: URL) throws -> Ceiling {
-        guard let source = Bundle.module.url(forResource: "lmdb_ceiling", withExtension: "c") else {
-            throw BenchError("the bench's C source (lmdb_ceiling.c) is not next to this tribelog: rebuild it with `swift build -c release`")
+        Ceiling(executable: try compile("lmdb_ceiling", into: directory, libraries: ["-llmdb"], needs: "LMDB's header and library"))
+    }
+
+    /// Compiles the bench's C program `name`.c, shipped beside this tribelog, into
+    /// `directory`, with the system compiler: ceilings are measured on this machine.
+    static func compile(_ name: String, into directory: URL, libraries: [String], needs: String) throws -> URL {
+        guard let source = Bundle.module.url(forResource: name, withExtension: "c") else {
+            throw BenchError("the bench's C source (\(name).c) is not next to this tribelog: rebuild it with `swift build -c release`")
         }
         guard let compiler = ChildProcess.find("cc") else {
-            throw BenchError("no C compiler (cc) on PATH: the bench compiles its LMDB ceiling; run Tools/setup")
+            throw BenchError("no C compiler (cc) on PATH: the bench compiles its C ceilings; run Tools/setup")
         }
-        let output = directory.appendingPathComponent("lmdb_ceiling")
-        let (status, errors) = try ChildProcess.run(compiler, ["-O2", "-o", output.path, source.path, "-llmdb"])
-        if status != 0 {
-            if errors.contains("lmdb.h") || errors.contains("-llmdb") {
-                throw BenchError("cannot compile the LMDB ceiling: LMDB's header or library is missing: run Tools/setup\n\(errors)")
-            }
-            throw BenchError("cannot compile the LMDB ceiling with \(compiler.path) (exit \(status)):\n\(errors)")
+        let output = directory.appendingPathComponent(name)
+        let (status, errors) = try ChildProcess.run(compiler, ["-O2", "-o", output.path, source.path] + libraries)
+        guard status == 0 else {
+            throw BenchError("cannot compile \(name).c with \(compiler.path) (exit \(status)); it needs \(needs): run Tools/setup\n\(errors)")
         }
-        return Ceiling(executable: output)
+        return output
     }
 
     /// Runs one measurement in `directory` (created here, must not exist).

@@ -17,18 +17,8 @@ struct SameWorkCeiling {
 
     /// Compiles `samework_ceiling.c` into `directory`.
     static func build(in directory: URL) throws -> SameWorkCeiling {
-        guard let source = Bundle.module.url(forResource: "samework_ceiling", withExtension: "c") else {
-            throw BenchError("the bench's C source (samework_ceiling.c) is not next to this tribelog: rebuild it with `swift build -c release`")
-        }
-        guard let compiler = ChildProcess.find("cc") else {
-            throw BenchError("no C compiler (cc) on PATH: the bench compiles its same-work ceiling; run Tools/setup")
-        }
-        let output = directory.appendingPathComponent("samework_ceiling")
-        let (status, errors) = try ChildProcess.run(compiler, ["-O2", "-o", output.path, source.path, "-llmdb", "-lzstd", "-lcrypto", "-lpthread"])
-        guard status == 0 else {
-            throw BenchError("cannot compile the same-work ceiling with \(compiler.path) (exit \(status)); it needs LMDB's, zstd's and OpenSSL's headers (run Tools/setup):\n\(errors)")
-        }
-        return SameWorkCeiling(executable: output)
+        SameWorkCeiling(executable: try Ceiling.compile("samework_ceiling", into: directory, libraries: ["-llmdb", "-lzstd", "-lcrypto", "-lpthread"],
+                                                        needs: "LMDB's, zstd's and OpenSSL's headers and libraries"))
     }
 
     /// Writes the stored bodies of `store` (positions 1…events) and its newest dictionary
