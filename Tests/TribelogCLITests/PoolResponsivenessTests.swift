@@ -14,11 +14,7 @@ import TribelogSupport
         let scratch = try Scratch()
         defer { scratch.remove() }
         let data = scratch.path("data")
-        let server = try await ServeChild.start(data: data)
-        let registered = await server.send("POST", "/members", json: #"{"id":"ann","name":"Ann"}"#)
-        try #require(registered?.status == 201)
-        let token = try await CLI.run(["token", "--member", "ann", "--expires", "10m", "--data", data]).stdout
-            .trimmingCharacters(in: .whitespacesAndNewlines)
+        let (server, token) = try await ServeChild.startWithMember(data: data, "ann")
 
         // One core busy for the test's length (a plain thread, bounded by the flag and 60 s).
         let busy = CPUHog(seconds: 60)

@@ -17,32 +17,26 @@ extension ServeChild {
                                environment: environment, startTimeout: 60)
     }
 
+    /// A server on a fresh folder with `member` registered, and a token of theirs.
+    static func startWithMember(data: String, _ member: String) async throws -> (ServeChild, String) {
+        let server = try await start(data: data)
+        let registered = await server.send("POST", "/members", json: #"{"id":"\#(member)","name":"\#(member.capitalized)"}"#)
+        guard registered?.status == 201 else {
+            throw Failure(description: "registering \(member) answered \(registered.map { "\($0.status) \($0.body)" } ?? "nothing")")
+        }
+        let token = try await CLI.run(["token", "--member", member, "--expires", "10m", "--data", data]).stdout
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        return (server, token)
+    }
+
     /// SIGTERM; true when it exited within `timeout`. Else its threads' stacks go to the
     /// test's standard error (when gdb is installed), so that a server that did not stop
     /// can be diagnosed from the test run's output, and it is killed.
     func terminate(timeout: Double = 10) async throws -> Bool {
         try await stop(timeout: timeout) {
-            let stacks = await stacks()
+            let stacks = await ThreadStacks.of(pid: process.processIdentifier)
             FileHandle.standardError.write(Data("tribelog serve (pid \(process.processIdentifier)) did not stop within \(timeout) s of SIGTERM; its threads:\n\(stacks)\n".utf8))
         } != nil
-    }
-
-    /// Every thread's stack of the running server, from gdb (at most 20 s), or why not.
-    private func stacks() async -> String {
-        let gdb = "/usr/bin/gdb"
-        guard FileManager.default.isExecutableFile(atPath: gdb) else { return "(no gdb at \(gdb) to show them)" }
-        let dump = Process()
-        dump.executableURL = URL(fileURLWithPath: gdb)
-        dump.arguments = ["-p", "\(process.processIdentifier)", "-batch", "-nx", "-ex", "set pagination off", "-ex", "thread apply all bt 30"]
-        let output = Pipe()
-        dump.standardOutput = output
-        dump.standardError = FileHandle.nullDevice
-        guard (try? Spawn.start(dump)) != nil else { return "(gdb did not start)" }
-        // Read on a thread of its own; a gdb that hangs is killed, which ends the read.
-        let reading = Task { await BlockingWorker(label: "tribelog.tests.gdb").run { output.fileHandleForReading.readDataToEndOfFile() } }
-        await Spawn.exit(of: dump, killingAfter: .seconds(20))
-        let text = String(decoding: await reading.value, as: UTF8.self)
-        return text.split(separator: "\n").filter { $0.hasPrefix("Thread ") || $0.hasPrefix("#") }.map { $0.prefix(300) }.joined(separator: "\n")
     }
 
     /// What the server logged (read once it has exited).

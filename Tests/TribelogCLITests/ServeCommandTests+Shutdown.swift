@@ -26,11 +26,7 @@ extension ServeCommandTests {
         let scratch = try Scratch()
         defer { scratch.remove() }
         let data = scratch.path("data")
-        let server = try await ServeChild.start(data: data)
-        let registered = await server.send("POST", "/members", json: #"{"id":"ann","name":"Ann"}"#)
-        try #require(registered?.status == 201)
-        let token = try await CLI.run(["token", "--member", "ann", "--expires", "10m", "--data", data]).stdout
-            .trimmingCharacters(in: .whitespacesAndNewlines)
+        let (server, token) = try await ServeChild.startWithMember(data: data, "ann")
 
         let started = ContinuousClock.now
         let count = AcknowledgedCount()
