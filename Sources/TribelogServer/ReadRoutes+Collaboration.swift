@@ -13,7 +13,7 @@ extension ReadRoutes {
         try await server.waitForAfter(request, projection: "collaboration")
         let format = request.uri.queryParameters.get("format") ?? "json"
         guard ["json", "csv", "graphml"].contains(format) else {
-            throw APIError.badRequest("format=\(format) is not one of json, csv, graphml")
+            throw APIError.badRequest("format=\(format.prefix(40)) is not a format of this route: pass json, csv or graphml, or leave it out for json")
         }
         let tribe = try request.uri.queryParameters.get("tribe").map { raw -> TribeID in
             guard let id = try? TribeID(raw) else { throw APIError.notFound("there is no tribe \(raw)") }

@@ -35,7 +35,7 @@ struct ReadRoutes {
 
     @Sendable func tribes(_ request: Request, context: TribelogContext) async throws -> Response {
         try await server.waitForAfter(request, projection: directory)
-        let (limit, cursor) = try Self.page(request)
+        let (limit, cursor) = try Self.page(request, of: TribeID.self)
         let viewer = context.actor
         let page = try server.read(directory) { model in
             let found = try DirectoryModel.tribes(model, visibleTo: viewer, after: cursor, limit: limit + 1)
@@ -62,7 +62,7 @@ struct ReadRoutes {
     @Sendable func members(_ request: Request, context: TribelogContext) async throws -> Response {
         try await server.waitForAfter(request, projection: directory)
         let id = try context.tribeParameter()
-        let (limit, cursor) = try Self.page(request)
+        let (limit, cursor) = try Self.page(request, of: MemberID.self)
         let viewer = context.actor
         let page = try server.read(directory) { model in
             _ = try server.fullyVisibleTribe(id, viewer: viewer, in: model, what: "members")
@@ -78,7 +78,7 @@ struct ReadRoutes {
     @Sendable func partups(_ request: Request, context: TribelogContext) async throws -> Response {
         try await server.waitForAfter(request, projection: directory)
         let id = try context.tribeParameter()
-        let (limit, cursor) = try Self.page(request)
+        let (limit, cursor) = try Self.page(request, of: PartupID.self)
         let viewer = context.actor
         let page = try server.read(directory) { model in
             _ = try server.fullyVisibleTribe(id, viewer: viewer, in: model, what: "part-ups")
@@ -107,7 +107,7 @@ struct ReadRoutes {
         try await server.waitForAfter(request, projection: FeedsModel.projection)
         let id = try context.tribeParameter()
         let viewer = context.actor
-        let (before, limit) = (try Self.position(request, "before"), try Self.limit(request))
+        let (before, limit) = (try Self.position(request, .before, head: server.store.head), try Self.limit(request))
         _ = try server.read(directory) { try server.fullyVisibleTribe(id, viewer: viewer, in: $0, what: "feed") }
         let build = {
             try JSON.bytes(try server.read(FeedsModel.projection) { model in
@@ -135,15 +135,9 @@ struct ReadRoutes {
         let id = try context.tribeParameter()
         let viewer = context.actor
         _ = try server.read(directory) { try server.fullyVisibleTribe(id, viewer: viewer, in: $0, what: "history") }
-        var moment = HistoryMoment.now
-        if let at = request.uri.queryParameters.get("at") {
-            if let position = Position(at) {
-                moment = .position(position)
-            } else {
-                moment = .time(try CommandRoutes.time(at, field: "at"))
-            }
-        }
-        let cursor = try Self.position(request, "cursor") ?? 0
+        let head = server.store.head
+        let moment = try Self.moment(request, head: head)
+        let cursor = try Self.position(request, .cursor, head: head) ?? 0
         let limit = try Self.limit(request)
         struct History: Encodable {
             var tribe: String
@@ -209,7 +203,7 @@ struct ReadRoutes {
     @Sendable func memberFeed(_ request: Request, context: TribelogContext) async throws -> Response {
         let viewer = try context.requireActor()
         try await server.waitForAfter(request, projection: FeedsModel.projection)
-        let (before, limit) = (try Self.position(request, "before"), try Self.limit(request))
+        let (before, limit) = (try Self.position(request, .before, head: server.store.head), try Self.limit(request))
         let page = try server.read(FeedsModel.projection) { try FeedsModel.memberFeed($0, member: viewer, before: before, limit: limit) }
         return try JSON.response(page)
     }
@@ -217,8 +211,8 @@ struct ReadRoutes {
     @Sendable func notifications(_ request: Request, context: TribelogContext) async throws -> Response {
         let viewer = try context.requireActor()
         try await server.waitForAfter(request, projection: FeedsModel.projection)
-        let (before, limit) = (try Self.position(request, "before"), try Self.limit(request))
-        let unreadOnly = request.uri.queryParameters.get("unread") == "true"
+        let (before, limit) = (try Self.position(request, .before, head: server.store.head), try Self.limit(request))
+        let unreadOnly = try Self.flag(request, "unread")
         let page = try server.read(FeedsModel.projection) {
             try FeedsModel.notifications($0, member: viewer, before: before, limit: limit, unreadOnly: unreadOnly)
         }
@@ -254,27 +248,86 @@ struct ReadRoutes {
 
     // MARK: Query parameters
 
+    /// `?limit=`: 1–500, 50 when left out.
     static func limit(_ request: Request, default fallback: Int = 50) throws -> Int {
         guard let text = request.uri.queryParameters.get("limit") else { return fallback }
-        guard let limit = Int(text), (1...500).contains(limit) else {
-            throw APIError.badRequest("limit=\(text) must be a number from 1 to 500")
+        guard let limit = Int(text), (1...maxLimit).contains(limit) else {
+            throw APIError.badRequest("limit=\(text.prefix(40)) is not a page size: pass a whole number from 1 to \(maxLimit), or leave it out for \(fallback)")
         }
         return limit
     }
 
-    /// A list's page: `?limit=` and `?cursor=` (the previous page's `next`).
-    static func page(_ request: Request) throws -> (limit: Int, cursor: String?) {
-        (try limit(request), request.uri.queryParameters.get("cursor"))
+    static let maxLimit = 500
+
+    /// A list's page: `?limit=` and `?cursor=`, the previous page's `next`, which is always
+    /// an id of the list's kind (a valid id past the list's end is an empty page).
+    static func page<Kind>(_ request: Request, of kind: Identifier<Kind>.Type) throws -> (limit: Int, cursor: String?) {
+        let limit = try limit(request)
+        guard let cursor = request.uri.queryParameters.get("cursor") else { return (limit, nil) }
+        guard (try? Identifier<Kind>(cursor)) != nil else {
+            throw APIError.badRequest("cursor=\(cursor.prefix(70)) is not a page cursor (a \(Kind.name) id): pass the previous page's `next`, or leave it out for the first page")
+        }
+        return (limit, cursor)
     }
 
-    static func position(_ request: Request, _ name: String) throws -> Position? {
-        guard let text = request.uri.queryParameters.get(name) else { return nil }
-        guard let position = Position(text) else { throw APIError.badRequest("\(name)=\(text) is not a log position") }
+    /// A log position in the query: a whole number up to the log's head. A position past
+    /// the head names nothing that happened (no answer ever carried it), so it is the
+    /// client's mistake at once, not something to wait for.
+    static func position(_ request: Request, _ parameter: PositionParameter, head: Position) throws -> Position? {
+        guard let text = request.uri.queryParameters.get(parameter.rawValue) else { return nil }
+        return try position(text, parameter, head: head)
+    }
+
+    static func position(_ text: String, _ parameter: PositionParameter, head: Position) throws -> Position {
+        guard let position = Position(text) else {
+            throw APIError.badRequest("\(parameter.rawValue)=\(text.prefix(40)) is not a log position (a whole number from 0 to the head, now \(head)): \(parameter.advice)")
+        }
+        guard position <= head else {
+            throw APIError(.badRequest, code: "position_not_in_log",
+                           "\(parameter.rawValue)=\(position) is past the log's head (\(head)), so no answer carried it: \(parameter.advice)")
+        }
         return position
+    }
+
+    /// `?at=POSITION|TIME` of the history, now when left out. Digits are a position (and
+    /// so at most the head); anything else must be an ISO 8601 time.
+    static func moment(_ request: Request, head: Position) throws -> HistoryMoment {
+        guard let at = request.uri.queryParameters.get("at") else { return .now }
+        if !at.isEmpty, at.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) {
+            return .position(try position(at, .at, head: head))
+        }
+        // A query parameter that cannot be read is 400, like the others (422 is for a body's values).
+        guard let time = try? CommandRoutes.time(at, field: "at") else {
+            throw APIError.badRequest("at=\(at.prefix(40)) is neither a log position nor an ISO 8601 time: \(PositionParameter.at.advice)")
+        }
+        return .time(time)
+    }
+
+    /// `?name=true|false`, false when left out.
+    static func flag(_ request: Request, _ name: String) throws -> Bool {
+        switch request.uri.queryParameters.get(name) {
+        case nil, "false": return false
+        case "true": return true
+        case let text?: throw APIError.badRequest("\(name)=\(text.prefix(40)) is neither true nor false: pass one of them, or leave it out for false")
+        }
     }
 
     static func text(_ text: String, type: String) -> Response {
         Response(status: .ok, headers: [.contentType: type], body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
+    }
+}
+
+/// The query parameters that are log positions, and what a client should pass instead of a wrong one.
+enum PositionParameter: String {
+    case after, before, cursor, at
+
+    var advice: String {
+        switch self {
+        case .after: "pass the `position` a command answered, or leave `after` out"
+        case .before: "pass the previous page's `next`, or leave `before` out for the newest entries"
+        case .cursor: "pass the previous page's `next`, or leave `cursor` out to start at the first entry"
+        case .at: "pass a position up to the head or an ISO 8601 time, or leave `at` out for now"
+        }
     }
 }
 
