@@ -116,6 +116,15 @@ let package = Package(
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ],
             path: "Tests/EventLogTests", swiftSettings: strict),
+        // One suite, every engine: the promises of EventLogStore checked against LMDB and PostgreSQL.
+        .testTarget(
+            name: "LogContractTests",
+            dependencies: [
+                "EventLog", "EventLogCore", "EventLogPostgres",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/LogContractTests", swiftSettings: strict),
         .testTarget(
             name: "TribeDomainTests",
             dependencies: [
