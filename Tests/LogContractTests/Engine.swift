@@ -83,6 +83,14 @@ final class TestLog: Sendable {
         }
     }
 
+    /// The same log opened anew (after `log` was shut down).
+    func reopen() async throws -> any EventLogStore {
+        switch place {
+        case .folder(let folder): return try Engine.openLMDB(folder)
+        case .database(let database): return try await PostgresEventLog.connect(url: database.url, logger: Engine.quietLogger)
+        }
+    }
+
     /// Changes one byte in the middle of the stored event at `position`, behind the
     /// engine's back, and returns a log opened on the changed data (the same one for
     /// PostgreSQL; LMDB is closed, changed on disk, and opened again).
