@@ -11,6 +11,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .library(name: "EventLog", targets: ["EventLog"]),
+        .library(name: "EventLogPostgres", targets: ["EventLogPostgres"]),
         .library(name: "TribeDomain", targets: ["TribeDomain"]),
         .library(name: "ProjectionKit", targets: ["ProjectionKit"]),
         .library(name: "TribeProjections", targets: ["TribeProjections"]),
@@ -28,6 +29,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.30.0"),
     ],
     targets: [
@@ -53,6 +55,16 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Sources/EventLog", swiftSettings: strict),
+        // The log on PostgreSQL, for servers that share one log (DESIGN.md "Two engines, one log").
+        .target(
+            name: "EventLogPostgres",
+            dependencies: [
+                "EventLogCore",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Sources/EventLogPostgres", swiftSettings: strict),
         .target(
             name: "TribeDomain",
             dependencies: [
@@ -104,6 +116,15 @@ let package = Package(
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ],
             path: "Tests/EventLogTests", swiftSettings: strict),
+        // One suite, every engine: the promises of EventLogStore checked against LMDB and PostgreSQL.
+        .testTarget(
+            name: "LogContractTests",
+            dependencies: [
+                "EventLog", "EventLogCore", "EventLogPostgres",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/LogContractTests", swiftSettings: strict),
         .testTarget(
             name: "TribeDomainTests",
             dependencies: [

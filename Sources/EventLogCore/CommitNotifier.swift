@@ -1,7 +1,9 @@
 import Synchronization
 
-/// Wakes subscribers when the log's head moves past what they have seen.
-final class CommitNotifier: Sendable {
+/// Wakes subscribers when the log's head moves past what they have seen. Every engine has
+/// one: LMDB publishes its own commits, PostgreSQL also what other servers' notifications and
+/// polls of the head row tell.
+package final class CommitNotifier: Sendable {
     private struct State {
         var head: Position
         var closed = false
@@ -11,11 +13,15 @@ final class CommitNotifier: Sendable {
 
     private let state: Mutex<State>
 
-    init(head: Position) { state = Mutex(State(head: head)) }
+    package init(head: Position) { state = Mutex(State(head: head)) }
 
-    var head: Position { state.withLock { $0.head } }
+    package var head: Position { state.withLock { $0.head } }
 
-    func publish(head: Position) {
+    /// True while someone waits (a poller need ask the database only then).
+    package var hasWaiters: Bool { state.withLock { !$0.waiters.isEmpty } }
+
+    /// Moves the head forward; never back, since news of commits may arrive out of order.
+    package func publish(head: Position) {
         let ready = state.withLock { s -> [CheckedContinuation<Bool, Never>] in
             s.head = max(s.head, head)
             let due = s.waiters.filter { $0.value.after < s.head }
@@ -25,7 +31,7 @@ final class CommitNotifier: Sendable {
         for continuation in ready { continuation.resume(returning: true) }
     }
 
-    func close() {
+    package func close() {
         let all = state.withLock { s -> [CheckedContinuation<Bool, Never>] in
             s.closed = true
             defer { s.waiters = [:] }
@@ -36,7 +42,7 @@ final class CommitNotifier: Sendable {
 
     /// Returns true once the head is past `position`, false if the store closed or the
     /// task was cancelled.
-    func wait(after position: Position) async -> Bool {
+    package func wait(after position: Position) async -> Bool {
         let token = state.withLock { s -> Int in s.nextToken += 1; return s.nextToken }
         return await withTaskCancellationHandler {
             await withCheckedContinuation { continuation in
