@@ -6,16 +6,19 @@ import PostgresNIO
 /// One append transaction for a batch of requests, in this order:
 /// 1. `BEGIN ISOLATION LEVEL READ COMMITTED`, then lock the head row (`FOR UPDATE`): from
 ///    here on no other appender, of this process or another server, can commit;
-/// 2. one statement for the stored ids and one for the stream versions the batch names —
-///    each statement takes a fresh snapshot at READ COMMITTED, so both see every
-///    transaction that committed before the lock was granted;
+/// 2. one statement for the stored ids and the stream versions the batch names. It must
+///    not be the locking statement: a statement's snapshot is taken when it starts, before
+///    it waits for the lock, and would miss what the previous holder committed. At READ
+///    COMMITTED each later statement takes a fresh one, which sees it;
 /// 3. each request decided in order (`BatchDecider`), with one statement of its own for
 ///    each DCB condition;
 /// 4. the accepted events and their tags inserted from arrays (`unnest`), a few thousand
-///    per statement, and the head row moved, which also queues the commit notification;
+///    per statement; the last statement also moves the head row, which queues the commit
+///    notification;
 /// 5. `COMMIT`.
 ///
-/// Round trips per batch: 6 plus one per condition, whatever the number of events.
+/// Round trips per batch: 5 plus one per condition (and per further 5 000 events), however
+/// many requests it carries.
 struct BatchTransaction {
     enum Failure: Error {
         /// Nothing was committed: the server rolls back a transaction whose connection died.
@@ -70,15 +73,7 @@ struct BatchTransaction {
                 outcomes.append(decider.finish(request, storedMatch: match))
             }
         }
-        if !decider.staged.isEmpty {
-            try await insert(decider.staged)
-            // pg_notify here rather than a NOTIFY after COMMIT: PostgreSQL delivers it only
-            // once the transaction commits, and it saves a round trip.
-            try await connection.query("""
-                UPDATE tribelog_head SET position = \(Int64(decider.head)), chain = \(ByteBuffer(bytes: decider.chain))
-                RETURNING pg_notify('tribelog_commits', position::text)
-                """, logger: logger)
-        }
+        if !decider.staged.isEmpty { try await write(decider) }
         return (decider.head, outcomes)
     }
 
@@ -94,27 +89,33 @@ struct BatchTransaction {
         }
 
         var stored: [UUID: Position] = [:]
-        let ids = batch.flatMap { $0.events.map(\.id) }
-        let idRows = try await connection.query("SELECT id, position FROM tribelog_events WHERE id = ANY(\(ids))", logger: logger)
-        for try await (id, position) in idRows.decode((UUID, Int64).self) { stored[id] = Position(position) }
-
         var versions: [String: UInt64] = [:]
+        let ids = batch.flatMap { $0.events.map(\.id) }
         let streams = Array(Set(batch.map(\.stream)))
-        // One index probe per stream (max over the unique (stream, stream_version) index),
+        // Kind 0: a stored id and its position; kind 1: a stream and its last version, one
+        // index probe per stream (max over the unique (stream, stream_version) index),
         // where GROUP BY would read every event of a long stream.
-        let streamRows = try await connection.query("""
-            SELECT s.stream, (SELECT max(e.stream_version) FROM tribelog_events e WHERE e.stream = s.stream)
+        let rows = try await connection.query("""
+            SELECT 0, id::text, position FROM tribelog_events WHERE id = ANY(\(ids))
+            UNION ALL
+            SELECT 1, s.stream, (SELECT max(e.stream_version) FROM tribelog_events e WHERE e.stream = s.stream)
             FROM unnest(\(streams)::text[]) AS s(stream)
             """, logger: logger)
-        for try await (stream, version) in streamRows.decode((String, Int64?).self) {
-            if let version { versions[stream] = UInt64(version) }
+        for try await (kind, key, value) in rows.decode((Int32, String, Int64?).self) {
+            guard let value else { continue }
+            if kind == 0, let id = UUID(uuidString: key) {
+                stored[id] = Position(value)
+            } else if kind == 1 {
+                versions[key] = UInt64(value)
+            }
         }
         return BatchDecider(head: head, chain: chain, storedIDs: stored, streamVersions: versions)
     }
 
-    /// Events and their tags from arrays, one statement per chunk: a data-modifying CTE
-    /// inserts the events, the statement's main part the tags.
-    private func insert(_ staged: [StagedEvent]) async throws {
+    /// Events and their tags from arrays, one statement per chunk: data-modifying CTEs
+    /// insert the events and the tags; the last chunk's statement also moves the head row.
+    private func write(_ decider: BatchDecider) async throws {
+        let staged = decider.staged
         var start = 0
         while start < staged.count {
             var end = start, bytes = 0
@@ -123,12 +124,12 @@ struct BatchTransaction {
                 bytes += staged[end].event.body.count
                 end += 1
             }
-            try await insertChunk(staged[start..<end])
+            try await insertChunk(staged[start..<end], head: end == staged.count ? (decider.head, decider.chain) : nil)
             start = end
         }
     }
 
-    private func insertChunk(_ chunk: ArraySlice<StagedEvent>) async throws {
+    private func insertChunk(_ chunk: ArraySlice<StagedEvent>, head: (Position, [UInt8])?) async throws {
         var positions: [Int64] = [], ids: [UUID] = [], streams: [String] = [], versions: [Int64] = []
         var types: [String] = [], bodies: [ByteBuffer] = [], chains: [ByteBuffer] = []
         var tags: [String] = [], tagPositions: [Int64] = [], tagTypes: [String] = []
@@ -147,13 +148,26 @@ struct BatchTransaction {
                 tagTypes.append(staged.event.type)
             }
         }
-        try await connection.query("""
+        var sql: PostgresQuery = """
             WITH inserted AS (
                 INSERT INTO tribelog_events (position, id, stream, stream_version, type, body, chain)
                 SELECT * FROM unnest(\(positions)::int8[], \(ids)::uuid[], \(streams)::text[], \(versions)::int8[],
-                                     \(types)::text[], \(bodies)::bytea[], \(chains)::bytea[]))
-            INSERT INTO tribelog_tags (tag, position, type)
-            SELECT * FROM unnest(\(tags)::text[], \(tagPositions)::int8[], \(tagTypes)::text[])
-            """, logger: logger)
+                                     \(types)::text[], \(bodies)::bytea[], \(chains)::bytea[])),
+            tagged AS (
+                INSERT INTO tribelog_tags (tag, position, type)
+                SELECT * FROM unnest(\(tags)::text[], \(tagPositions)::int8[], \(tagTypes)::text[]))
+
+            """
+        if let (position, chain) = head {
+            // pg_notify here rather than a NOTIFY after COMMIT: PostgreSQL delivers it only
+            // once the transaction commits, and it saves a round trip.
+            sql.sql += "UPDATE tribelog_head SET position = $\(sql.binds.count + 1), chain = $\(sql.binds.count + 2) "
+                + "RETURNING pg_notify('tribelog_commits', position::text)"
+            sql.binds.append(Int64(position))
+            sql.binds.append(ByteBuffer(bytes: chain))
+        } else {
+            sql.sql += "SELECT 1"
+        }
+        try await connection.query(sql, logger: logger)
     }
 }
