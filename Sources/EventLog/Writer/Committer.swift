@@ -129,8 +129,11 @@ final class Committer: @unchecked Sendable {
             // where this commit failed. Before LMDB's flush (a put, a full disk refusing the
             // pages), a flush of their own settles it. An error of the flush itself may have
             // been theirs too, and a second flush would not report it again.
-            if Self.mayHaveFlushed(error) { failAwaiting(unconfirmed: error) } else { flushAwaiting() }
+            // The failure is set before any caller hears of it: a caller that appends again
+            // at once must find the writer failed (and have it recover) rather than be
+            // decided on the old state and then failed with this error.
             queue.withLock { $0.failure = error }
+            if Self.mayHaveFlushed(error) { failAwaiting(unconfirmed: error) } else { flushAwaiting() }
             finish(jobs, failing: error)
             return
         }
@@ -166,8 +169,9 @@ final class Committer: @unchecked Sendable {
             awaitingFlush = []
         } catch {
             logger.error("flushing committed appends failed", metadata: ["error": "\(error)"])
-            failAwaiting(unconfirmed: error)
+            // Set first, as above: the callers resumed next may append again at once.
             queue.withLock { $0.failure = error }
+            failAwaiting(unconfirmed: error)
         }
     }
 
