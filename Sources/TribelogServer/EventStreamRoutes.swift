@@ -48,9 +48,28 @@ struct EventStreamRoutes {
         let stream = TribeEventStream(server: server, tribe: tribe, viewer: viewer, after: start, logger: context.logger)
         let headers: HTTPFields = [.contentType: "text/event-stream", .cacheControl: "no-cache", HTTPField.Name("X-Accel-Buffering")!: "no"]
         return Response(status: .ok, headers: headers, body: ResponseBody { writer in
-            try await stream.run(&writer)
+            // A write waits until the client has taken what was sent before it. A client that
+            // stopped reading would keep that write, and with it the server's graceful
+            // shutdown, waiting forever: on shutdown this request's task is cancelled, which
+            // ends such a write (NIOAsyncWriter throws CancellationError) and the stream.
+            let task = StreamTask()
+            try await withGracefulShutdownHandler {
+                try await stream.run(&writer)
+            } onGracefulShutdown: {
+                task.cancel()
+            }
         })
     }
+}
+
+/// The task serving an event stream, for the shutdown handler to cancel. Only used while
+/// that task runs (`withGracefulShutdownHandler` drops the handler before it returns).
+struct StreamTask: @unchecked Sendable {
+    private let task: UnsafeCurrentTask?
+
+    init() { task = withUnsafeCurrentTask { $0 } }
+
+    func cancel() { task?.cancel() }
 }
 
 /// One reader's stream: catch up from the tribe's tag index, then wait for commits.
