@@ -150,13 +150,7 @@ final class LogWriter: @unchecked Sendable {
     private func decide(_ request: AppendRequest, job: inout CommitJob) throws -> AppendResult {
         if let retried = try alreadyStored(request) { return retried }
         let current = state.streams[request.stream]
-        switch request.expected {
-        case .any: break
-        case .noStream where current == nil: break
-        case .exact(let version) where current == version: break
-        default:
-            throw AppendConflict(reason: .streamVersion(stream: request.stream, expected: request.expected, actual: current))
-        }
+        try request.expected.check(stream: request.stream, current: current)
         if let condition = request.condition, let match = try firstMatch(condition) {
             throw AppendConflict(reason: .condition(after: condition.after, matchingPosition: match))
         }

@@ -8,6 +8,19 @@ public enum ExpectedVersion: Sendable, Hashable {
     case exact(UInt64)
 }
 
+extension ExpectedVersion {
+    /// Throws the conflict when `stream`, at version `current` (nil: no events), does not
+    /// meet this expectation: the one rule both engines decide appends by.
+    package func check(stream: String, current: UInt64?) throws(AppendConflict) {
+        switch self {
+        case .any: return
+        case .noStream where current == nil: return
+        case .exact(let version) where current == version: return
+        default: throw AppendConflict(reason: .streamVersion(stream: stream, expected: self, actual: current))
+        }
+    }
+}
+
 /// One alternative of a query: an event matches when its type is one of `types` (or
 /// `types` is empty) and it carries every tag in `tags`.
 public struct QueryItem: Sendable, Hashable {

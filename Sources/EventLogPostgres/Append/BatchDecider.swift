@@ -47,14 +47,7 @@ struct BatchDecider {
     mutating func begin(_ request: PendingAppend) -> Step {
         do {
             if let retried = try alreadyStored(request) { return .decided(.success(retried)) }
-            let current = streams[request.stream]
-            switch request.expected {
-            case .any: break
-            case .noStream where current == nil: break
-            case .exact(let version) where current == version: break
-            default:
-                throw AppendConflict(reason: .streamVersion(stream: request.stream, expected: request.expected, actual: current))
-            }
+            try request.expected.check(stream: request.stream, current: streams[request.stream])
             if let condition = request.condition { return .checkCondition(condition) }
             return .decided(.success(accept(request)))
         } catch {
