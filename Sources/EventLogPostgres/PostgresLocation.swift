@@ -32,10 +32,11 @@ struct PostgresLocation: Sendable {
         guard let parts = URLComponents(string: text), let host = parts.host, !host.isEmpty else {
             throw PostgresLogError("cannot read the URL '\(Self.withoutPassword(text))': \(usage)")
         }
-        guard let user = parts.user.flatMap({ $0.removingPercentEncoding }), !user.isEmpty else {
+        // URLComponents' user, password and path come percent-decoded already.
+        guard let user = parts.user, !user.isEmpty else {
             throw PostgresLogError("the URL '\(Self.withoutPassword(text))' names no user: \(usage)")
         }
-        let database = String(parts.path.drop { $0 == "/" }).removingPercentEncoding ?? ""
+        let database = String(parts.path.drop { $0 == "/" })
         guard !database.isEmpty, !database.contains("/") else {
             throw PostgresLogError("the URL '\(Self.withoutPassword(text))' names no database (the path after the port): \(usage)")
         }
@@ -52,7 +53,7 @@ struct PostgresLocation: Sendable {
         self.host = host.hasPrefix("[") ? String(host.dropFirst().dropLast()) : host
         self.port = parts.port ?? 5432
         self.user = user
-        self.password = parts.password.flatMap { $0.removingPercentEncoding }
+        self.password = parts.password
         self.database = database
         self.tls = tls
     }
