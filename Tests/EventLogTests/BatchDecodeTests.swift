@@ -128,8 +128,10 @@ import Testing
             let positions = (1...store.head).shuffled().prefix(150)
             #expect(try store.reader.events(at: positions).map(\.position) == Array(positions))
             #expect(try store.reader.events(at: positions) == positions.map { all[Int($0) - 1] })
-            let partners = try store.reader.filter(Array(1...store.head), types: ["PartnerJoined"])
-            #expect(partners == all.filter { $0.type == "PartnerJoined" }.map(\.position))
+            // A type with a tag reads the typed-tag postings, across every dictionary.
+            let tagged = try #require(all.first { $0.type == "PartnerJoined" && !$0.tags.isEmpty })
+            let partners = try store.read(matching: Query([QueryItem(types: ["PartnerJoined"], tags: [tagged.tags[0]])]))
+            #expect(partners.map(\.position) == all.filter { $0.type == "PartnerJoined" && $0.tags.contains(tagged.tags[0]) }.map(\.position))
             #expect(try store.verify().isIntact)
         }
     }

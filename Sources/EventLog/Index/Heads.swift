@@ -12,12 +12,20 @@ import CLMDB
 /// batch rewrote the randomly placed pages holding them, which left the index mostly
 /// free pages. Type numbers are dense (0, 1, 2, … in order of first appearance), so the
 /// type entries are the type table.
+/// What a head entry is about: the kinds of posting list that have heads (typed tags keep
+/// theirs inside the tag's entry).
+enum HeadKind: UInt8, Sendable {
+    case stream = 1
+    case tag = 2
+    case type = 3
+}
+
 enum HeadKey {
     static func stream(_ stream: String) -> [UInt8] { key(.stream, stream) }
     static func tag(_ tag: String) -> [UInt8] { key(.tag, tag) }
     static func type(_ type: String) -> [UInt8] { key(.type, type) }
 
-    private static func key(_ kind: PostingKind, _ name: String) -> [UInt8] {
+    private static func key(_ kind: HeadKind, _ name: String) -> [UInt8] {
         var bytes: [UInt8] = [kind.rawValue]
         bytes.reserveCapacity(name.utf8.count + 1)
         bytes.append(contentsOf: name.utf8)
@@ -25,8 +33,8 @@ enum HeadKey {
     }
 
     /// The entry's kind and name.
-    static func parse(_ key: UnsafeRawBufferPointer) throws(RecordDecodingError) -> (PostingKind, String) {
-        guard let first = key.first, let kind = PostingKind(rawValue: first) else {
+    static func parse(_ key: UnsafeRawBufferPointer) throws(RecordDecodingError) -> (HeadKind, String) {
+        guard let first = key.first, let kind = HeadKind(rawValue: first) else {
             throw .malformed("index head", "unknown kind \(key.first ?? 0)")
         }
         return (kind, String(decoding: key.dropFirst(), as: UTF8.self))
@@ -135,8 +143,8 @@ extension Transaction {
     func typeTable(_ heads: MDB_dbi) throws -> [String] {
         var names: [String?] = []
         try withCursor(heads) { cursor in
-            var entry = try cursor.seek(atLeast: [PostingKind.type.rawValue])
-            while let (key, value) = entry, key.first == PostingKind.type.rawValue {
+            var entry = try cursor.seek(atLeast: [HeadKind.type.rawValue])
+            while let (key, value) = entry, key.first == HeadKind.type.rawValue {
                 let number = Int(try TypeHead(decoding: value).number)
                 // Dense numbers: anything else means the entries were changed.
                 guard number < 1 << 20 else { throw RecordDecodingError.malformed("type head", "type number \(number)") }
@@ -156,7 +164,7 @@ extension Transaction {
 extension Transaction {
     /// Calls `body` with every entry of `heads`, decoded as far as its kind and name, and
     /// the type table that tag entries refer to by number.
-    func forEachHead(_ heads: MDB_dbi, _ body: (PostingKind, String, UnsafeRawBufferPointer, [String]) throws -> Void) throws {
+    func forEachHead(_ heads: MDB_dbi, _ body: (HeadKind, String, UnsafeRawBufferPointer, [String]) throws -> Void) throws {
         let typeNames = try typeTable(heads)
         try withCursor(heads) { cursor in
             var entry = try cursor.first()

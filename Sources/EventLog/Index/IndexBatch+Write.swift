@@ -5,11 +5,11 @@ extension IndexBatch {
     /// Writes postings, heads and ids, then the checkpoint, all in `txn`. It may run again
     /// in a fresh transaction (after the map grew), so it reads what it merges from `txn`.
     func write(_ txn: Transaction, _ index: IndexDatabases) throws {
-        let lists = sortedLists()
+        let numbers = try typeNumbers(txn, index)
+        let lists = sortedLists(typeNumbers: numbers)
         for list in lists {
             try writePostings(positions(of: list), prefix: list.prefix, txn, index)
         }
-        let numbers = try typeNumbers(txn, index)
         // Heads in key order (streams, tags, types), as the postings: neighbouring puts
         // land on the same pages.
         for stream in streams {
@@ -20,7 +20,7 @@ extension IndexBatch {
             let tag = tags[list.slot]
             let key = HeadKey.tag(tag.name)
             var head = try txn.get(index.heads, key: key).map { try TagHead(decoding: $0) } ?? TagHead()
-            for (type, position) in tag.byType { head.record(number: numbers[type], position: position) }
+            for (type, positions) in tag.byType { head.record(number: numbers[type], position: positions.last!) }
             try txn.put(index.heads, key: key, value: head.encoded)
         }
         for (slot, list) in types.enumerated() {
@@ -35,15 +35,23 @@ extension IndexBatch {
         let prefix: [UInt8]
         let kind: PostingKind
         let slot: Int
+        /// For a typed tag: which of the tag's types.
+        var typeSlot = 0
     }
 
     /// Every list of the batch sorted by key: LMDB then walks its tree once, in order.
-    private func sortedLists() -> [ListRef] {
+    private func sortedLists(typeNumbers: [UInt32]) -> [ListRef] {
         var lists: [ListRef] = []
         lists.reserveCapacity(streams.count + types.count + tags.count)
         for (slot, list) in streams.enumerated() { lists.append(ListRef(prefix: PostingName(kind: .stream, name: list.name).prefix, kind: .stream, slot: slot)) }
         for (slot, list) in types.enumerated() { lists.append(ListRef(prefix: PostingName(kind: .type, name: list.name).prefix, kind: .type, slot: slot)) }
-        for (slot, list) in tags.enumerated() { lists.append(ListRef(prefix: PostingName(kind: .tag, name: list.name).prefix, kind: .tag, slot: slot)) }
+        for (slot, list) in tags.enumerated() {
+            lists.append(ListRef(prefix: PostingName(kind: .tag, name: list.name).prefix, kind: .tag, slot: slot))
+            for (typeSlot, typed) in list.byType.enumerated() {
+                lists.append(ListRef(prefix: PostingName.typedTagPrefix(type: typeNumbers[typed.type], tag: list.name),
+                                     kind: .typedTag, slot: slot, typeSlot: typeSlot))
+            }
+        }
         lists.sort { a, b in
             a.prefix.withUnsafeBufferPointer { x in
                 b.prefix.withUnsafeBufferPointer { y in
@@ -60,6 +68,7 @@ extension IndexBatch {
         case .stream: streams[list.slot].positions
         case .type: types[list.slot].positions
         case .tag: tags[list.slot].positions
+        case .typedTag: tags[list.slot].byType[list.typeSlot].positions
         }
     }
 

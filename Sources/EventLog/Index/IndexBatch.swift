@@ -19,16 +19,17 @@ struct IndexBatch {
     struct TagList {
         let name: String
         var positions: [Position] = []
-        /// The last position per type (by index into `types`): a tag has few types, so a
+        /// The positions per type (by index into `types`), written as typed-tag postings;
+        /// their last elements are the tag's heads per type. A tag has few types, so a
         /// short scan of integers beats a lookup keyed by type and tag.
-        var byType: [(type: Int, position: Position)] = []
+        var byType: [(type: Int, positions: [Position])] = []
 
         mutating func add(_ position: Position, type: Int) {
             positions.append(position)
             if let index = byType.firstIndex(where: { $0.type == type }) {
-                byType[index].position = position
+                byType[index].positions.append(position)
             } else {
-                byType.append((type, position))
+                byType.append((type, [position]))
             }
         }
     }

@@ -1,20 +1,47 @@
-/// What a posting list is about: a stream, a tag or an event type.
+/// What a posting list is about: a stream, a tag, an event type, or a tag's events of one
+/// type (what a decision's query item selects: "the TribeCreated, TribeRulesChanged … of
+/// tribe t-1", found without reading the tribe's other events).
 enum PostingKind: UInt8, Sendable {
     case stream = 1
     case tag = 2
     case type = 3
+    case typedTag = 4
 }
 
-/// Names a posting list: kind and name (names never contain NUL; the append checks).
+/// Names a posting list: kind and name (stream, tag and type names never contain NUL; the
+/// append checks). A typed tag is named `type · 0x00 · tag` here, while its keys carry
+/// the type's number (see `typedTagPrefix`): a type and a tag at their longest would pass
+/// LMDB's 511-byte key limit.
 struct PostingName: Hashable, Sendable {
     let kind: PostingKind
     let name: String
 
-    /// `kind · name · 0x00`: every block key of this list starts with it.
+    init(kind: PostingKind, name: String) {
+        self.kind = kind
+        self.name = name
+    }
+
+    static func typedTag(type: String, tag: String) -> PostingName {
+        PostingName(kind: .typedTag, name: type + "\u{0}" + tag)
+    }
+
+    /// `kind · name · 0x00`: every block key of this list starts with it (not for typed
+    /// tags: their prefix needs the type's number).
     var prefix: [UInt8] {
         var bytes: [UInt8] = [kind.rawValue]
         bytes.reserveCapacity(name.utf8.count + 10)
         bytes.append(contentsOf: name.utf8)
+        bytes.append(0)
+        return bytes
+    }
+
+    /// `0x04 · u32be type number · tag · 0x00`: the tag has no NUL, so no other list's
+    /// key shares it.
+    static func typedTagPrefix(type number: UInt32, tag: String) -> [UInt8] {
+        var bytes: [UInt8] = [PostingKind.typedTag.rawValue]
+        bytes.reserveCapacity(tag.utf8.count + 14)
+        bytes.append(contentsOf: BigEndian.bytes(number))
+        bytes.append(contentsOf: tag.utf8)
         bytes.append(0)
         return bytes
     }

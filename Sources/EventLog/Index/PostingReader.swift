@@ -7,8 +7,12 @@ struct PostingReader {
 
     /// The positions of `name` in (after, upTo], ascending.
     func positions(of name: PostingName, after: Position, upTo: Position) throws -> [Position] {
+        try positions(prefix: name.prefix, after: after, upTo: upTo)
+    }
+
+    /// The positions in (after, upTo] of the list whose keys start with `prefix`.
+    func positions(prefix: [UInt8], after: Position, upTo: Position) throws -> [Position] {
         guard after < upTo else { return [] }
-        let prefix = name.prefix
         var result: [Position] = []
         try txn.withCursor(postings) { cursor in
             // The block holding `after + 1` may start before it: begin at the block before.

@@ -49,22 +49,6 @@ struct LogReader: Sendable {
         }
     }
 
-    /// Keeps the positions whose event type is one of `types` (for queries that name
-    /// both tags and types: tag postings select, the record decides the type).
-    func filter(_ positions: [Position], types: [String]) throws -> [Position] {
-        guard !positions.isEmpty else { return [] }
-        return try env.read { txn in
-            try codec.withDecoder { decoder in
-                try positions.filter { position in
-                    guard let value = try record(txn, at: position) else {
-                        return false
-                    }
-                    return types.contains(try decoder.decodeHeader(value, position: position).header.type)
-                }
-            }
-        }
-    }
-
     /// The stored record at `position`, valid until `txn` ends.
     func record(_ txn: Transaction, at position: Position) throws -> UnsafeRawBufferPointer? {
         try withUnsafeBytes(of: position.bigEndian) { try txn.get(databases.events, key: $0) }

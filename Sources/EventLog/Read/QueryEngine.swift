@@ -34,43 +34,49 @@ struct QueryEngine: Sendable {
         return found
     }
 
+    /// Positions after `after` matching `query` in the stored postings, and the checkpoint
+    /// they are complete up to. An item with types and tags reads the typed-tag lists, so
+    /// its cost follows the events it matches, not every event of its tags.
     private func indexed(_ query: Query, after: Position) throws -> ([Position], Position) {
-        let (lists, checkpoint) = try indexEnv.read { txn in
+        try indexEnv.read { txn in
             let checkpoint = try Self.checkpoint(txn, index)
             let reader = PostingReader(txn: txn, postings: index.postings)
-            var lists: [(item: QueryItem, positions: [Position])] = []
+            func intersection(_ prefixes: [[UInt8]]) throws -> [Position] {
+                var result: [Position]?
+                for prefix in prefixes {
+                    let list = try reader.positions(prefix: prefix, after: after, upTo: checkpoint)
+                    result = result.map { Self.intersect($0, list) } ?? list
+                    if result!.isEmpty { break }
+                }
+                return result ?? []
+            }
+            var merged: [Position] = []
+            var lists = 0
             for item in query.items {
                 if item.tags.isEmpty {
-                    var union: [Position] = []
                     for type in item.types {
-                        union.append(contentsOf: try reader.positions(of: PostingName(kind: .type, name: type), after: after, upTo: checkpoint))
+                        merged.append(contentsOf: try reader.positions(of: PostingName(kind: .type, name: type), after: after, upTo: checkpoint))
+                        lists += 1
                     }
-                    lists.append((item, union))
+                } else if item.types.isEmpty {
+                    merged.append(contentsOf: try intersection(item.tags.map { PostingName(kind: .tag, name: $0).prefix }))
+                    lists += 1
                 } else {
-                    var intersection: [Position]?
-                    for tag in item.tags {
-                        let list = try reader.positions(of: PostingName(kind: .tag, name: tag), after: after, upTo: checkpoint)
-                        intersection = intersection.map { Self.intersect($0, list) } ?? list
-                        if intersection!.isEmpty { break }
+                    for type in item.types {
+                        // A type the index has not numbered has no indexed events: the tail has them.
+                        guard let raw = try txn.get(index.heads, key: HeadKey.type(type)) else { continue }
+                        let number = try TypeHead(decoding: raw).number
+                        merged.append(contentsOf: try intersection(item.tags.map { PostingName.typedTagPrefix(type: number, tag: $0) }))
+                        lists += 1
                     }
-                    lists.append((item, intersection ?? []))
                 }
             }
-            return (lists, checkpoint)
-        }
-        var merged: [Position] = []
-        for (item, positions) in lists {
-            if !item.tags.isEmpty && !item.types.isEmpty {
-                merged.append(contentsOf: try log.filter(positions, types: item.types))
-            } else {
-                merged.append(contentsOf: positions)
+            if lists > 1 {
+                merged.sort()
+                merged = merged.uniquedSorted()
             }
+            return (merged, checkpoint)
         }
-        if lists.count > 1 || (lists.first?.item.tags.isEmpty ?? false) {
-            merged.sort()
-            merged = merged.uniquedSorted()
-        }
-        return (merged, checkpoint)
     }
 
     /// Where the index has stored each of these event ids, and the checkpoint it had then.

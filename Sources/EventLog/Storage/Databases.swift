@@ -30,8 +30,10 @@ struct IndexDatabases {
     /// The checkpoint (last indexed position) and the layout version.
     let meta: MDB_dbi
 
-    /// The index layout this version writes. 1 (unmarked) kept a key per (type, tag) pair.
-    static let layout: UInt8 = 2
+    /// The index layout this version writes. 1 (unmarked) kept a head key per (type, tag)
+    /// pair; 2 had no typed-tag postings, so a query item with types and tags read every
+    /// event of the tag to filter by type.
+    static let layout: UInt8 = 3
 
     /// Opens the databases. An index of an older layout is emptied when writable, so the
     /// indexer rebuilds it from the log (the index holds nothing the log does not); a

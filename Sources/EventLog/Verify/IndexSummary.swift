@@ -22,7 +22,10 @@ struct IndexSummary {
     mutating func add(position: Position, header: EventBody.Header, streamVersion: UInt64) {
         lists[PostingName(kind: .stream, name: header.stream), default: List()].add(position)
         lists[PostingName(kind: .type, name: header.type), default: List()].add(position)
-        for tag in header.tags { lists[PostingName(kind: .tag, name: tag), default: List()].add(position) }
+        for tag in header.tags {
+            lists[PostingName(kind: .tag, name: tag), default: List()].add(position)
+            lists[PostingName.typedTag(type: header.type, tag: tag), default: List()].add(position)
+        }
         addID(header.id, position)
         heads.add(position: position, stream: header.stream, version: streamVersion, type: header.type, tags: header.tags)
     }
@@ -47,9 +50,22 @@ struct IndexSummary {
         return heads.difference(from: stored.heads).map { "index: \($0): \(fix)" }
     }
 
+    /// The name of the list a block key belongs to; a typed tag's type by name, as the
+    /// log's summary has it.
+    private static func listName(_ kind: PostingKind, _ key: UnsafeRawBufferPointer, _ typeNames: [String]) throws -> PostingName {
+        let name = key[1..<(key.count - 9)]
+        guard kind == .typedTag else { return PostingName(kind: kind, name: String(decoding: name, as: UTF8.self)) }
+        guard name.count > 4, let number = BigEndian.uint32(UnsafeRawBufferPointer(rebasing: name.prefix(4))),
+              Int(number) < typeNames.count else {
+            throw RecordDecodingError.malformed("typed-tag posting key", "no known type number")
+        }
+        return .typedTag(type: typeNames[Int(number)], tag: String(decoding: name.dropFirst(4), as: UTF8.self))
+    }
+
     /// Summarizes the index as `txn` sees it.
     static func read(_ txn: Transaction, _ dbs: IndexDatabases) throws -> IndexSummary {
         var summary = IndexSummary()
+        let typeNames = try txn.typeTable(dbs.heads)
         try txn.withCursor(dbs.postings) { cursor in
             var entry = try cursor.first()
             var block: [Position] = []
@@ -57,7 +73,7 @@ struct IndexSummary {
                 guard key.count > 9, let kind = PostingKind(rawValue: key[0]), let first = PostingBlock.first(ofKey: key) else {
                     throw RecordDecodingError.malformed("posting key", "\(key.count) bytes")
                 }
-                let name = PostingName(kind: kind, name: String(decoding: key[1..<(key.count - 9)], as: UTF8.self))
+                let name = try listName(kind, key, typeNames)
                 block.removeAll(keepingCapacity: true)
                 try PostingBlock.decode(first: first, gaps: value, into: &block)
                 for position in block { summary.lists[name, default: List()].add(position) }
