@@ -5,8 +5,15 @@ import Synchronization
 
 /// A folder of read models (the `views` LMDB environment): named key-value databases that
 /// projections write and servers read. Everything in it can be rebuilt from the log, yet
-/// commits are durable so that a restart resumes from its checkpoints instead of replaying
+/// commits reach the disk so that a restart resumes from its checkpoints instead of replaying
 /// the whole log. Only EventLog touches C, so this is the read models' way into LMDB.
+///
+/// A commit flushes its data pages but defers the meta page to the next commit
+/// (MDB_NOMETASYNC): one fsync per follower step instead of two. The environment stays
+/// intact on a power loss; the last commit may be undone, and since each projection's
+/// checkpoint is written in the same transaction as its changes, the follower then
+/// applies those events again from the log. Process crashes lose nothing (the pages are
+/// in the page cache).
 public final class ViewStore: Sendable {
     let environment: LMDBEnvironment
     /// Handles by name. A handle lives as long as the environment unless its database is
@@ -36,6 +43,7 @@ public final class ViewStore: Sendable {
         options.readOnly = readOnly
         options.maxDatabases = maxDatabases
         options.initialMapSize = initialMapSize
+        options.deferMetaSync = true
         return ViewStore(environment: try LMDBEnvironment(path: directory.path, options: options, logger: logger))
     }
 
@@ -62,8 +70,9 @@ public final class ViewStore: Sendable {
         try environment.read { try body(ViewReadTransaction(transaction: $0)) }
     }
 
-    /// Runs `body` in the write transaction and commits it durably. `body` may run again
-    /// after the map grew, so it must derive everything it writes from its inputs.
+    /// Runs `body` in the write transaction and commits it (safe from a power loss once
+    /// the next commit has flushed its meta page). `body` may run again after the map
+    /// grew, so it must derive everything it writes from its inputs.
     /// Databases it drops are forgotten once the transaction ends, either way.
     public func write<T>(_ body: (ViewWriteTransaction) throws -> T) throws -> T {
         let dropped = DroppedDatabases()
