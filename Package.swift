@@ -84,7 +84,7 @@ let package = Package(
         .target(
             name: "TribelogServer",
             dependencies: [
-                "EventLog", "TribeDomain", "ProjectionKit", "TribeProjections", "TribelogSupport",
+                "EventLog", "EventLogPostgres", "TribeDomain", "ProjectionKit", "TribeProjections", "TribelogSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -109,6 +109,10 @@ let package = Package(
             swiftSettings: strict),
         // Private mount namespaces (tmpfs with a size, read-only binds) for the fault tests.
         .target(name: "MountSupport", dependencies: ["TribelogSupport"], path: "Tests/MountSupport", swiftSettings: strict),
+        // A database of its own per test on the PostgreSQL server Tools/test starts.
+        .target(name: "PostgresTestSupport",
+                dependencies: [.product(name: "PostgresNIO", package: "postgres-nio"), .product(name: "Logging", package: "swift-log")],
+                path: "Tests/PostgresTestSupport", swiftSettings: strict),
         .testTarget(
             name: "EventLogTests",
             dependencies: [
@@ -120,7 +124,7 @@ let package = Package(
         .testTarget(
             name: "LogContractTests",
             dependencies: [
-                "EventLog", "EventLogCore", "EventLogPostgres",
+                "EventLog", "EventLogCore", "EventLogPostgres", "PostgresTestSupport",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -145,6 +149,7 @@ let package = Package(
             name: "TribelogCLITests",
             dependencies: [
                 "tribelog", "EventLog", "TribeDomain", "ProjectionKit", "TribeProjections", "MountSupport", "TribelogSupport",
+                "PostgresTestSupport", "TribelogServer",
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Tests/TribelogCLITests", swiftSettings: strict),

@@ -50,6 +50,16 @@ public protocol EventLogStore: AnyObject, Sendable {
 
     /// Finishes the appends in flight and releases the engine's resources.
     func shutdown() async
+
+    /// The head as the log's storage holds it now. For a log that several servers share,
+    /// it may be past `head` until this process hears of the other servers' commits;
+    /// asking also makes `head` catch up.
+    func latestHead() async throws -> Position
+}
+
+extension EventLogStore {
+    /// One process owns the log: `head` is always the latest.
+    public func latestHead() async throws -> Position { head }
 }
 
 extension EventLogStore {

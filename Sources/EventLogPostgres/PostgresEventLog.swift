@@ -111,6 +111,11 @@ public final class PostgresEventLog: EventLogStore {
         try await reader.storedPosition(of: id)
     }
 
+    public func latestHead() async throws -> Position {
+        notifier.publish(head: try await reader.storedHead())
+        return notifier.head
+    }
+
     public func waitForCommit(after position: Position) async -> Bool {
         await notifier.wait(after: position)
     }

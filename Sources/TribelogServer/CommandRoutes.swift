@@ -79,7 +79,8 @@ struct CommandRoutes {
         let actor = try context.requireActor()
         let body = try await JSON.body(ReadMarkBody.self, request, limit: limit)
         // Past the head, the mark would also cover notifications that do not exist yet.
-        let head = server.store.head
+        var head = server.store.head
+        if body.upTo > head { head = try await server.store.latestHead() }
         guard body.upTo <= head else {
             throw APIError(.unprocessableContent, code: "position_not_in_log",
                            "the field 'upTo' is \(body.upTo), past the log's head (\(head)): pass the position of the newest notification read, at most \(head)")

@@ -93,7 +93,7 @@ struct TribeEventStream: Sendable {
             // Everything committed up to `head` is read now; later commits wake the wait below.
             let head = server.store.head
             while last < head {
-                let batch = try server.store.read(matching: query, after: last, limit: 256).filter { $0.position <= head }
+                let batch = try await server.store.events(matching: query, after: last, limit: 256).filter { $0.position <= head }
                 guard !batch.isEmpty else { break }
                 var recheck = false
                 var text = ""

@@ -107,7 +107,7 @@ struct ReadRoutes {
         try await server.waitForAfter(request, projection: FeedsModel.projection)
         let id = try context.tribeParameter()
         let viewer = context.actor
-        let (before, limit) = (try Self.position(request, .before, head: server.store.head), try Self.limit(request))
+        let (before, limit) = (try Self.position(request, .before, head: try await server.head(covering: request)), try Self.limit(request))
         _ = try server.read(directory) { try server.fullyVisibleTribe(id, viewer: viewer, in: $0, what: "feed") }
         let build = {
             try JSON.bytes(try server.read(FeedsModel.projection) { model in
@@ -135,7 +135,7 @@ struct ReadRoutes {
         let id = try context.tribeParameter()
         let viewer = context.actor
         _ = try server.read(directory) { try server.fullyVisibleTribe(id, viewer: viewer, in: $0, what: "history") }
-        let head = server.store.head
+        let head = try await server.head(covering: request)
         let moment = try Self.moment(request, head: head)
         let cursor = try Self.position(request, .cursor, head: head) ?? 0
         let limit = try Self.limit(request)
@@ -203,7 +203,7 @@ struct ReadRoutes {
     @Sendable func memberFeed(_ request: Request, context: TribelogContext) async throws -> Response {
         let viewer = try context.requireActor()
         try await server.waitForAfter(request, projection: FeedsModel.projection)
-        let (before, limit) = (try Self.position(request, .before, head: server.store.head), try Self.limit(request))
+        let (before, limit) = (try Self.position(request, .before, head: try await server.head(covering: request)), try Self.limit(request))
         let page = try server.read(FeedsModel.projection) { try FeedsModel.memberFeed($0, member: viewer, before: before, limit: limit) }
         return try JSON.response(page)
     }
@@ -211,7 +211,7 @@ struct ReadRoutes {
     @Sendable func notifications(_ request: Request, context: TribelogContext) async throws -> Response {
         let viewer = try context.requireActor()
         try await server.waitForAfter(request, projection: FeedsModel.projection)
-        let (before, limit) = (try Self.position(request, .before, head: server.store.head), try Self.limit(request))
+        let (before, limit) = (try Self.position(request, .before, head: try await server.head(covering: request)), try Self.limit(request))
         let unreadOnly = try Self.flag(request, "unread")
         let page = try server.read(FeedsModel.projection) {
             try FeedsModel.notifications($0, member: viewer, before: before, limit: limit, unreadOnly: unreadOnly)
@@ -318,7 +318,7 @@ struct ReadRoutes {
 }
 
 /// The query parameters that are log positions, and what a client should pass instead of a wrong one.
-enum PositionParameter: String {
+enum PositionParameter: String, CaseIterable {
     case after, before, cursor, at
 
     var advice: String {

@@ -48,7 +48,7 @@ struct SystemRoutes {
     }
 
     @Sendable func metrics(_ request: Request, context: TribelogContext) async throws -> Response {
-        let bytes = server.metrics.render(head: server.store.head, writer: server.store.writerStatistics, projections: server.host.status())
+        let bytes = server.metrics.render(head: server.store.head, writer: server.writerStatistics(), projections: server.host.status())
         return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                         body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
     }

@@ -13,30 +13,29 @@ import TribeProjections
 /// service, tokens, metrics and limits. One per data folder (the folder's writer lock).
 public final class TribelogServer: Sendable {
     public let settings: ServerSettings
-    public let store: EventStore
+    /// The log, whichever engine holds it (`settings.log`).
+    public let store: any EventLogStore
     public let views: ViewStore
     public let host: ProjectionHost
     public let commands: CommandService
     public let tokens: TokenAuthority
     public let metrics: ServerMetrics
+    let writerStatistics: @Sendable () -> WriterStatistics
     let registrations: RateLimiter
     let feedPages = FeedCache()
+    /// Keeps the data folder's writer lock while the log is elsewhere.
+    private let folder: ReadModelFolder?
     var logger: Logger { settings.logger }
 
-    /// Opens (creating if new) the data folder, its read models and the signing secret,
-    /// and builds the read models that are outdated (missing, or of an older version).
+    /// Opens the log (creating the data folder when new), the read models and the signing
+    /// secret, and builds the read models that are outdated (missing, or of an older version).
     public init(settings: ServerSettings) async throws {
-        var options = EventStoreOptions()
-        options.durability = settings.durability
-        options.logger = settings.logger
-        // Opening replays the log after the index checkpoint and reads the read models'
-        // catalog: file I/O that may take seconds, so it runs off the cooperative pool.
         let opening = BlockingWorker(label: "tribelog.open")
-        let store = try await opening.run { [options] in try EventStore.open(directory: settings.data, options: options) }
+        let log = try await OpenedLog.open(settings, on: opening)
         do {
             let (views, host, secret) = try await opening.run {
-                let views = try ViewStore.open(directory: store.viewsDirectory, logger: settings.logger)
-                let host = try ProjectionHost(store: store, views: views, projections: TribelogProjections.all(), logger: settings.logger)
+                let views = try ViewStore.open(directory: log.viewsDirectory, logger: settings.logger)
+                let host = try ProjectionHost(store: log.source, views: views, projections: TribelogProjections.all(), logger: settings.logger)
                 return (views, host, try JWTSecret.load(data: settings.data, explicit: settings.jwtSecret))
             }
             // Outdated read models are built before the server listens (a fresh or
@@ -49,12 +48,14 @@ public final class TribelogServer: Sendable {
             self.views = views
             self.tokens = await TokenAuthority(secret: secret)
         } catch {
-            await opening.run { store.close() }
+            await log.store.shutdown()
             throw error
         }
         self.settings = settings
-        self.store = store
-        self.commands = CommandService(store: store, logger: settings.logger)
+        self.store = log.store
+        self.folder = log.folder
+        self.writerStatistics = log.writerStatistics
+        self.commands = CommandService(store: log.store, logger: settings.logger)
         self.metrics = ServerMetrics()
         self.registrations = RateLimiter(limit: settings.registrationsPerMinute)
     }
@@ -90,10 +91,23 @@ public final class TribelogServer: Sendable {
     /// 503 with Retry-After when it has not within `readWait`. A position past the log's
     /// head was never returned by a command, so waiting cannot help: 400 at once.
     func waitForAfter(_ request: Request, projection: String) async throws {
-        guard let position = try ReadRoutes.position(request, .after, head: store.head) else { return }
+        guard let position = try ReadRoutes.position(request, .after, head: try await head(covering: request)) else { return }
         guard await host.waitUntil(position, projection: projection, timeout: settings.readWait) else {
             throw APIError.unavailable("the \(projection) read model has not reached position \(position) yet: retry in a moment", retryAfter: 1)
         }
+    }
+
+    /// The head to check the request's position parameters against: this process's when
+    /// they are all within it, else the one the log holds now (on a shared log another
+    /// server may have committed past what this one has heard of; a client may have its
+    /// answer already).
+    func head(covering request: Request) async throws -> Position {
+        let head = store.head
+        let parameters = request.uri.queryParameters
+        let beyond = PositionParameter.allCases.contains { parameter in
+            parameters.get(parameter.rawValue).flatMap { Position($0) }.map { $0 > head } ?? false
+        }
+        return beyond ? try await store.latestHead() : head
     }
 
     /// Reads one model in a snapshot.
@@ -142,13 +156,14 @@ struct ProjectionFollower: Service {
 
 /// Closes the log once everything that writes or reads it has stopped.
 struct LogCloser: Service {
-    let store: EventStore
+    let store: any EventLogStore
     let logger: Logger
 
     func run() async throws {
         try? await gracefulShutdown()
-        // Closing waits for the queued appends' commits and for the indexer's thread.
-        await BlockingWorker(label: "tribelog.close").run { store.close() }
+        // Closing finishes the queued appends (and, for LMDB, waits for the indexer's
+        // thread, off the pool).
+        await store.shutdown()
         logger.info("log closed", metadata: ["head": "\(store.head)"])
     }
 }

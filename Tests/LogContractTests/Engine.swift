@@ -3,6 +3,7 @@ import EventLogPostgres
 import Foundation
 import Logging
 import PostgresNIO
+import PostgresTestSupport
 import Testing
 
 /// The engines every contract test runs against. PostgreSQL needs a server: `Tools/test`
@@ -17,9 +18,7 @@ enum Engine: String, CaseIterable, Sendable, CustomTestStringConvertible {
 
     var other: Engine { self == .lmdb ? .postgres : .lmdb }
 
-    static var postgresURL: String? {
-        ProcessInfo.processInfo.environment["TRIBELOG_TEST_POSTGRES_URL"].flatMap { $0.isEmpty ? nil : $0 }
-    }
+    static var postgresURL: String? { TestDatabase.serverURL }
 
     /// A fresh, empty log: a temporary folder, or a database of its own.
     func open() async throws -> TestLog {
@@ -125,59 +124,4 @@ final class TestLog: Sendable {
             haystack[offset] == needle[0] && haystack[offset..<(offset + needle.count)].elementsEqual(needle)
         }
     }
-}
-
-/// A database of its own for one test on the test server, dropped afterwards.
-struct TestDatabase: Sendable {
-    let serverURL: String
-    let name: String
-    let url: String
-
-    static func create(serverURL: String) async throws -> TestDatabase {
-        let name = "t_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "").prefix(16)
-        guard var parts = URLComponents(string: serverURL) else { throw TestSetupError("cannot read TRIBELOG_TEST_POSTGRES_URL") }
-        parts.path = "/\(name)"
-        let database = TestDatabase(serverURL: serverURL, name: String(name), url: try #require(parts.string))
-        try await database.admin(PostgresQuery(unsafeSQL: "CREATE DATABASE \(name)"))
-        return database
-    }
-
-    /// Drops the database, closing whatever connections a failed test left open.
-    func drop() async {
-        do {
-            try await admin(PostgresQuery(unsafeSQL: "DROP DATABASE IF EXISTS \(name) WITH (FORCE)"))
-        } catch {
-            print("warning: could not drop the test database \(name): \(error)")
-        }
-    }
-
-    /// Runs one statement in this database, on a connection of its own.
-    func execute(_ query: PostgresQuery) async throws {
-        try await Self.withConnection(url) { try await $0.query(query, logger: Engine.quietLogger) }
-    }
-
-    /// Runs one statement in the server's own database (CREATE/DROP DATABASE).
-    private func admin(_ query: PostgresQuery) async throws {
-        try await Self.withConnection(serverURL) { try await $0.query(query, logger: Engine.quietLogger) }
-    }
-
-    static func withConnection(_ url: String, _ body: (PostgresConnection) async throws -> Void) async throws {
-        guard let parts = URLComponents(string: url), let host = parts.host else { throw TestSetupError("cannot read \(url)") }
-        let configuration = PostgresConnection.Configuration(
-            host: host, port: parts.port ?? 5432, username: parts.user ?? "", password: parts.password,
-            database: String(parts.path.dropFirst()), tls: .disable)
-        let connection = try await PostgresConnection.connect(configuration: configuration, id: 1, logger: Engine.quietLogger)
-        do {
-            try await body(connection)
-        } catch {
-            try? await connection.close()
-            throw error
-        }
-        try await connection.close()
-    }
-}
-
-struct TestSetupError: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
 }

@@ -1,6 +1,7 @@
 import EventLog
 import EventLogPostgres
 import Foundation
+import PostgresTestSupport
 import Testing
 
 /// What only the PostgreSQL engine has: connecting (and refusing what it cannot use), and

@@ -1,6 +1,7 @@
 import EventLog
 import EventLogPostgres
 import Foundation
+import PostgresTestSupport
 import Testing
 
 /// Throughput of the PostgreSQL engine, for the design notes; not a check, so off unless

@@ -22,6 +22,11 @@ public struct WriterStatistics: Sendable {
     public var commits = 0
     /// Append requests those transactions carried.
     public var requests = 0
+
+    public init(commits: Int = 0, requests: Int = 0) {
+        self.commits = commits
+        self.requests = requests
+    }
 }
 
 /// An accepted event with what the writer assigned to it.
