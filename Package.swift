@@ -99,7 +99,7 @@ let package = Package(
         .executableTarget(
             name: "tribelog",
             dependencies: [
-                "EventLog", "TribeDomain", "ProjectionKit", "TribeProjections", "TribelogServer", "TribelogSupport",
+                "EventLog", "EventLogPostgres", "TribeDomain", "ProjectionKit", "TribeProjections", "TribelogServer", "TribelogSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),

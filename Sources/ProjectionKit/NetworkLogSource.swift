@@ -1,6 +1,7 @@
 import EventLog
 import Foundation
 import Synchronization
+import TribelogSupport
 
 /// The read models' view of a log on another machine (the PostgreSQL engine): its async
 /// reads, waited for on the host's own threads, which is what `readBlocking` promises.
@@ -36,12 +37,5 @@ public final class NetworkLogSource: ProjectionSource {
 
     public func recordedTime(at position: Position) -> Timestamp? {
         lastRead.withLock { $0.flatMap { $0.position == position ? $0.time : nil } }
-    }
-}
-
-extension Result where Failure == any Error {
-    /// The value or error of an async throwing body.
-    init(awaiting body: () async throws -> Success) async {
-        do { self = .success(try await body()) } catch { self = .failure(error) }
     }
 }

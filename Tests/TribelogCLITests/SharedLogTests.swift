@@ -38,6 +38,10 @@ struct SharedLogTests {
         let again = await b.send("POST", "/tribes/makers/partups", json: #"{"id":"p-lamp","title":"Another lamp"}"#, token: token)
         #expect(again?.status == 409, "\(again?.body ?? "no answer")")
 
+        // The shared log verifies with the same command as a data folder's.
+        let verified = try await CLI.run(["verify", "--log", database.url, "--json"])
+        #expect(verified.status == 0 && verified.stdout.contains(#""intact":true"#), "\(verified.stdout) \(verified.stderr)")
+
         #expect(try await a.terminate(), "serve A did not stop within 10 s of SIGTERM")
         #expect(try await b.terminate(), "serve B did not stop within 10 s of SIGTERM")
         #expect(a.process.terminationStatus == 0 && b.process.terminationStatus == 0)

@@ -1,10 +1,13 @@
 import ArgumentParser
 import EventLog
+import EventLogPostgres
 import Foundation
 import Logging
 import ProjectionKit
+import TribelogServer
+import TribelogSupport
 
-struct VerifyCommand: ParsableCommand {
+struct VerifyCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "verify",
         abstract: "Recompute the hash chain, check the indexes agree with the events and no read model is ahead of the log.",
@@ -14,17 +17,37 @@ struct VerifyCommand: ParsableCommand {
             also rebuilds every read model into a temporary folder, up to the position the live \
             one reached, and compares them entry by entry, naming the first key that differs.
 
+            With --log postgres://… (or TRIBELOG_LOG_URL) it verifies the shared log on \
+            PostgreSQL: the same hash chain, recomputed from the rows, and the tags table \
+            against the events.
+
             Examples:
               tribelog verify --data ./data
               tribelog verify --data ./data --read-models
+              tribelog verify --log postgres://tribelog:secret@db:5432/tribelog
             """)
 
-    @Option(help: "The data folder.") var data: String
+    @Option(help: "The data folder (not needed with --log).") var data: String?
+    @Option(help: "A shared log to verify instead, postgres://USER:PASSWORD@HOST:PORT/DATABASE (default: TRIBELOG_LOG_URL).")
+    var log: String?
     @Flag(help: "Also compare every read model with a rebuild from the log.") var readModels = false
     @Flag(help: "Print the report as JSON.") var json = false
 
-    func run() throws {
-        let (report, models) = try Self.check(data: data, readModels: readModels)
+    func run() async throws {
+        let (report, models): (VerificationReport, [String])
+        switch try LogLocation(argument: log ?? ProcessInfo.processInfo.environment["TRIBELOG_LOG_URL"]) {
+        case .postgres(let url):
+            guard !readModels else {
+                throw ValidationError("--read-models compares a data folder's read models with its embedded log; leave it out with --log")
+            }
+            let shared = try await PostgresEventLog.connect(url: url, logger: ReadModels.logger())
+            let verified = await Result(awaiting: { try await shared.verifyLog() })
+            await shared.shutdown()
+            (report, models) = (try verified.get(), [])
+        case .dataFolder:
+            guard let data else { throw ValidationError("give --data DIR (the data folder), or --log with a postgres:// URL") }
+            (report, models) = try Self.check(data: data, readModels: readModels)
+        }
         if json {
             var fields: [String: Any] = [
                 "intact": report.isIntact && models.isEmpty, "events": report.events, "indexed": report.indexedUpTo,
