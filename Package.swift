@@ -111,7 +111,7 @@ let package = Package(
         .target(name: "MountSupport", dependencies: ["TribelogSupport"], path: "Tests/MountSupport", swiftSettings: strict),
         // A database of its own per test on the PostgreSQL server Tools/test starts.
         .target(name: "PostgresTestSupport",
-                dependencies: [.product(name: "PostgresNIO", package: "postgres-nio"), .product(name: "Logging", package: "swift-log")],
+                dependencies: ["TribelogSupport", .product(name: "PostgresNIO", package: "postgres-nio"), .product(name: "Logging", package: "swift-log")],
                 path: "Tests/PostgresTestSupport", swiftSettings: strict),
         .testTarget(
             name: "EventLogTests",
@@ -124,7 +124,7 @@ let package = Package(
         .testTarget(
             name: "LogContractTests",
             dependencies: [
-                "EventLog", "EventLogCore", "EventLogPostgres", "PostgresTestSupport",
+                "EventLog", "EventLogCore", "EventLogPostgres", "PostgresTestSupport", "TribelogSupport",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -8,7 +8,7 @@ import PostgresNIO
 struct CommitWatcher: Sendable {
     static let channel = "tribelog_commits"
 
-    let client: PostgresClient
+    let primary: Primary
     let reader: LogReader
     let notifier: CommitNotifier
     let logger: Logger
@@ -18,8 +18,10 @@ struct CommitWatcher: Sendable {
     /// Listens until cancelled, connecting again after a failure.
     func listen() async {
         while !Task.isCancelled {
+            let generation = primary.generation
             do {
-                try await client.withConnection { connection in
+                // The pool of the primary now: after a failover, the new one's.
+                try await primary.client.withConnection { connection in
                     try await connection.listen(on: Self.channel) { notifications in
                         // A commit between the last poll and the LISTEN sent no notification
                         // to this connection: read the head once it listens.
@@ -33,6 +35,10 @@ struct CommitWatcher: Sendable {
                 if Task.isCancelled { return }
                 logger.warning("listening for commits failed; polling until it works again",
                                metadata: ["error": "\(DatabaseErrorText.describe(error))"])
+                // The listening connection is the first to hear that the primary is gone, even
+                // while nothing is appended: look for the primary now, so that appends waiting
+                // for a connection to the lost one are sent to the new one.
+                if DatabaseErrorText.lostServer(error) { try? await primary.failover(from: generation) }
             }
             try? await Task.sleep(for: reconnectDelay)
         }

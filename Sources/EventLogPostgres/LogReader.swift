@@ -7,7 +7,7 @@ import PostgresNIO
 /// and the body (the canonical envelope) holds the rest of the event, so one decoder serves
 /// every read.
 struct LogReader: Sendable {
-    let client: PostgresClient
+    let primary: Primary
     let logger: Logger
 
     func events(from: Position, limit: Int) async throws -> [RecordedEvent] {
@@ -39,29 +39,35 @@ struct LogReader: Sendable {
     }
 
     func storedPosition(of id: UUID) async throws -> Position? {
-        var found: Position?
-        for try await position in try await client.query("SELECT position FROM tribelog_events WHERE id = \(id)", logger: logger)
-            .decode(Int64.self) {
-            found = Position(position)
+        try await primary.withClient { client in
+            var found: Position?
+            for try await position in try await client.query("SELECT position FROM tribelog_events WHERE id = \(id)", logger: logger)
+                .decode(Int64.self) {
+                found = Position(position)
+            }
+            return found
         }
-        return found
     }
 
     /// The head row's position: what the poller reads when no notification came.
     func storedHead() async throws -> Position {
-        var head: Position = 0
-        for try await position in try await client.query("SELECT position FROM tribelog_head", logger: logger).decode(Int64.self) {
-            head = Position(position)
+        try await primary.withClient { client in
+            var head: Position = 0
+            for try await position in try await client.query("SELECT position FROM tribelog_head", logger: logger).decode(Int64.self) {
+                head = Position(position)
+            }
+            return head
         }
-        return head
     }
 
     private func rows(_ query: PostgresQuery) async throws -> [RecordedEvent] {
-        var events: [RecordedEvent] = []
-        for try await (position, version, body) in try await client.query(query, logger: logger).decode((Int64, Int64, ByteBuffer).self) {
-            events.append(try Self.decode(position: position, version: version, body: body))
+        try await primary.withClient { client in
+            var events: [RecordedEvent] = []
+            for try await (position, version, body) in try await client.query(query, logger: logger).decode((Int64, Int64, ByteBuffer).self) {
+                events.append(try Self.decode(position: position, version: version, body: body))
+            }
+            return events
         }
-        return events
     }
 
     static func decode(position: Int64, version: Int64, body: ByteBuffer) throws -> RecordedEvent {

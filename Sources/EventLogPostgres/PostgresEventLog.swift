@@ -17,61 +17,74 @@ import Synchronization
 /// makes it (with a synchronous standby: on both).
 public final class PostgresEventLog: EventLogStore {
     private let location: PostgresLocation
-    private let client: PostgresClient
+    private let primary: Primary
     private let queue: AppendQueue
     private let notifier: CommitNotifier
     private let appender: Appender
     private let reader: LogReader
     private let logger: Logger
-    private let clientTask: Task<Void, Never>
     private let appenderTask: Task<Void, Never>
     private let watcherTasks: [Task<Void, Never>]
     private let closed = Mutex(false)
 
-    private init(location: PostgresLocation, head: Position, logger: Logger, maximumConnections: Int) {
+    private init(location: PostgresLocation, primary endpoint: PostgresLocation.Endpoint, head: Position, logger: Logger,
+                 maximumConnections: Int, failoverTimeout: Duration) {
         self.location = location
         self.logger = logger
-        let client = PostgresClient(configuration: location.clientConfiguration(maximumConnections: maximumConnections),
-                                    backgroundLogger: logger)
-        self.client = client
-        clientTask = Task { await client.run() }
+        let primary = Primary(location: location, endpoint: endpoint, maximumConnections: maximumConnections,
+                              failoverTimeout: failoverTimeout, logger: logger)
+        self.primary = primary
         let notifier = CommitNotifier(head: head)
         self.notifier = notifier
         queue = AppendQueue()
-        let reader = LogReader(client: client, logger: logger)
+        let reader = LogReader(primary: primary, logger: logger)
         self.reader = reader
-        let appender = Appender(client: client, queue: queue, notifier: notifier, location: location, logger: logger)
+        let appender = Appender(primary: primary, queue: queue, notifier: notifier, logger: logger)
         self.appender = appender
         appenderTask = Task { await appender.run() }
-        let watcher = CommitWatcher(client: client, reader: reader, notifier: notifier, logger: logger)
+        let watcher = CommitWatcher(primary: primary, reader: reader, notifier: notifier, logger: logger)
         watcherTasks = [Task { await watcher.listen() }, Task { await watcher.pollWhileWaited() }]
     }
 
     /// Connects to the log at `url` (`postgres://user:password@host:port/database`), creating
     /// its tables in an empty database. Refuses a standby, a database holding another schema
     /// version, and an unreachable server, each with what to do.
+    ///
+    /// With several hosts (`postgres://…@host1:port1,host2:port2/…`) it uses the one that is
+    /// primary, and when that one is lost it looks again among them for up to
+    /// `failoverTimeout` (a standby being promoted), then sends the appends in flight again.
     public static func connect(url: String, logger: Logger = Logger(label: "tribelog.postgres"),
-                               maximumConnections: Int = 8) async throws -> PostgresEventLog {
+                               maximumConnections: Int = 8, failoverTimeout: Duration = .seconds(60)) async throws -> PostgresEventLog {
         let location = try PostgresLocation(url: url)
-        // A connection of its own first: the pool would retry an unreachable server for a
-        // minute before failing, where the person starting the server wants to hear now.
-        let connection: PostgresConnection
-        do {
-            connection = try await PostgresConnection.connect(configuration: try location.connectionConfiguration, id: 0, logger: logger)
-        } catch {
-            throw PostgresLogError("cannot connect to PostgreSQL at \(location.redacted): \(DatabaseErrorText.describe(error)). Check that the server runs and listens there (Tools/postgres up, then Tools/postgres url primary prints the URL) and that the URL's user, password and database are right")
+        var refusals: [String] = []
+        for endpoint in location.endpoints {
+            // A connection of its own first: the pool would retry an unreachable server for a
+            // minute before failing, where the person starting the server wants to hear now.
+            let connection: PostgresConnection
+            do {
+                connection = try await PostgresConnection.connect(configuration: try location.connectionConfiguration(at: endpoint), id: 0, logger: logger)
+            } catch {
+                refusals.append("cannot connect to PostgreSQL at \(endpoint): \(DatabaseErrorText.describe(error))")
+                continue
+            }
+            let head: Int64
+            do {
+                head = try await Schema.prepare(connection, at: location, endpoint: endpoint, logger: logger)
+                try? await connection.close()
+            } catch {
+                try? await connection.close()
+                if let refusal = error as? PostgresLogError, !refusal.isStandby || location.endpoints.count == 1 { throw refusal }
+                if error is PostgresLogError { refusals.append("\(endpoint) is a standby"); continue }
+                throw PostgresLogError("cannot read the log at \(location.redacted): \(DatabaseErrorText.describe(error))")
+            }
+            logger.info("connected to the PostgreSQL log", metadata: ["url": "\(location.redacted)", "primary": "\(endpoint)", "head": "\(head)"])
+            return PostgresEventLog(location: location, primary: endpoint, head: Position(head), logger: logger,
+                                    maximumConnections: maximumConnections, failoverTimeout: failoverTimeout)
         }
-        let head: Int64
-        do {
-            head = try await Schema.prepare(connection, at: location, logger: logger)
-            try? await connection.close()
-        } catch {
-            try? await connection.close()
-            if error is PostgresLogError { throw error }
-            throw PostgresLogError("cannot read the log at \(location.redacted): \(DatabaseErrorText.describe(error))")
+        if location.endpoints.count == 1, let refusal = refusals.first {
+            throw PostgresLogError("\(refusal). Check that the server runs and listens there (Tools/postgres up, then Tools/postgres url primary prints the URL) and that the URL's user, password and database are right")
         }
-        logger.info("connected to the PostgreSQL log", metadata: ["url": "\(location.redacted)", "head": "\(head)"])
-        return PostgresEventLog(location: location, head: Position(head), logger: logger, maximumConnections: maximumConnections)
+        throw PostgresLogError("no primary among \(location.redacted) (\(refusals.joined(separator: "; "))): start the servers (Tools/postgres up) or promote a standby")
     }
 
     // MARK: EventLogStore
@@ -121,7 +134,7 @@ public final class PostgresEventLog: EventLogStore {
     }
 
     public func verifyLog() async throws -> VerificationReport {
-        try await LogVerifier(client: client, logger: logger).run()
+        try await primary.withClient { try await LogVerifier(client: $0, logger: self.logger).run() }
     }
 
     /// Finishes the queued appends, then closes the connections. Waiting followers hear false.
@@ -132,8 +145,7 @@ public final class PostgresEventLog: EventLogStore {
         notifier.close()
         for task in watcherTasks { task.cancel() }
         for task in watcherTasks { await task.value }
-        clientTask.cancel()
-        await clientTask.value
+        await primary.shutdown()
     }
 
     /// Dropped without `shutdown()`: no append can be in flight (each holds the log), so
@@ -142,7 +154,6 @@ public final class PostgresEventLog: EventLogStore {
         queue.close()
         notifier.close()
         for task in watcherTasks { task.cancel() }
-        clientTask.cancel()
     }
 
     // MARK: Beyond the protocol

@@ -3,19 +3,27 @@ import PostgresNIO
 
 /// Where the log lives, read from a `postgres://user:password@host:port/database` URL (the
 /// form `Tools/postgres url` prints and `--log` takes), with `?sslmode=disable|prefer|require`
-/// as libpq spells it (default `prefer`, libpq's too).
+/// as libpq spells it (default `prefer`, libpq's too). Like libpq, it takes several hosts,
+/// `host1:port1,host2:port2`: the primary and its standbys, of which the log uses the one
+/// that is primary, and looks again when that one stops being it (`Primary`).
 struct PostgresLocation: Sendable {
     enum TLSMode: String, Sendable { case disable, prefer, require }
 
-    var host: String
-    var port: Int
+    struct Endpoint: Sendable, Hashable, CustomStringConvertible {
+        var host: String
+        var port: Int
+
+        var description: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }
+    }
+
+    var endpoints: [Endpoint]
     var user: String
     var password: String?
     var database: String
     var tls: TLSMode
 
     /// The URL without its password, for messages and logs.
-    var redacted: String { "postgres://\(user)@\(host):\(port)/\(database)" }
+    var redacted: String { "postgres://\(user)@\(endpoints.map(\.description).joined(separator: ","))/\(database)" }
 
     init(url text: String) throws(PostgresLogError) {
         let usage = "give it as postgres://user:password@host:port/database (Tools/postgres url primary prints one)"
@@ -23,14 +31,26 @@ struct PostgresLocation: Sendable {
               ["postgres", "postgresql"].contains(text[..<schemeEnd.lowerBound].lowercased()) else {
             throw PostgresLogError("'\(Self.withoutPassword(text))' is not a PostgreSQL URL: \(usage)")
         }
-        // libpq accepts several hosts (host1:port1,host2:port2) and tries them in turn;
-        // finding the primary among them after a failover is not built yet.
-        let authority = text[schemeEnd.upperBound...].prefix { $0 != "/" && $0 != "?" }
-        if authority.split(separator: "@").last?.contains(",") == true {
-            throw PostgresLogError("'\(Self.withoutPassword(text))' names several hosts; the log takes one: give the primary's URL alone")
+        // URLComponents reads one host: it is given the URL with the first host only, and
+        // the hosts are read from the authority here.
+        let authorityRange = schemeEnd.upperBound..<(text[schemeEnd.upperBound...].firstIndex { $0 == "/" || $0 == "?" } ?? text.endIndex)
+        let authority = text[authorityRange]
+        let at = authority.lastIndex(of: "@")
+        let hostList = at.map { authority[authority.index(after: $0)...] } ?? authority
+        let hostTexts = hostList.split(separator: ",", omittingEmptySubsequences: false)
+        var single = text
+        if hostTexts.count > 1 {
+            single.replaceSubrange(hostList.startIndex..<hostList.endIndex, with: hostTexts[0])
         }
-        guard let parts = URLComponents(string: text), let host = parts.host, !host.isEmpty else {
+        guard let parts = URLComponents(string: single), let firstHost = parts.host, !firstHost.isEmpty else {
             throw PostgresLogError("cannot read the URL '\(Self.withoutPassword(text))': \(usage)")
+        }
+        var endpoints: [Endpoint] = []
+        for hostText in hostTexts {
+            guard let host = URLComponents(string: "postgres://\(hostText)"), let name = host.host, !name.isEmpty else {
+                throw PostgresLogError("cannot read the host '\(hostText)' of '\(Self.withoutPassword(text))': \(usage)")
+            }
+            endpoints.append(Endpoint(host: name.hasPrefix("[") ? String(name.dropFirst().dropLast()) : name, port: host.port ?? 5432))
         }
         // URLComponents' user, password and path come percent-decoded already.
         guard let user = parts.user, !user.isEmpty else {
@@ -50,8 +70,7 @@ struct PostgresLocation: Sendable {
             }
             tls = mode
         }
-        self.host = host.hasPrefix("[") ? String(host.dropFirst().dropLast()) : host
-        self.port = parts.port ?? 5432
+        self.endpoints = endpoints
         self.user = user
         self.password = parts.password
         self.database = database
@@ -65,27 +84,25 @@ struct PostgresLocation: Sendable {
         return copy
     }
 
-    var connectionConfiguration: PostgresConnection.Configuration {
-        get throws {
-            let tls: PostgresConnection.Configuration.TLS
-            switch self.tls {
-            case .disable: tls = .disable
-            case .prefer: tls = .prefer(try NIOSSLContext(configuration: .makeClientConfiguration()))
-            case .require: tls = .require(try NIOSSLContext(configuration: .makeClientConfiguration()))
-            }
-            return PostgresConnection.Configuration(host: host, port: port, username: user, password: password,
-                                                    database: database, tls: tls)
+    func connectionConfiguration(at endpoint: Endpoint) throws -> PostgresConnection.Configuration {
+        let tls: PostgresConnection.Configuration.TLS
+        switch self.tls {
+        case .disable: tls = .disable
+        case .prefer: tls = .prefer(try NIOSSLContext(configuration: .makeClientConfiguration()))
+        case .require: tls = .require(try NIOSSLContext(configuration: .makeClientConfiguration()))
         }
+        return PostgresConnection.Configuration(host: endpoint.host, port: endpoint.port, username: user, password: password,
+                                                database: database, tls: tls)
     }
 
-    func clientConfiguration(maximumConnections: Int) -> PostgresClient.Configuration {
+    func clientConfiguration(at endpoint: Endpoint, maximumConnections: Int) -> PostgresClient.Configuration {
         let tls: PostgresClient.Configuration.TLS
         switch self.tls {
         case .disable: tls = .disable
         case .prefer: tls = .prefer(.makeClientConfiguration())
         case .require: tls = .require(.makeClientConfiguration())
         }
-        var configuration = PostgresClient.Configuration(host: host, port: port, username: user, password: password,
+        var configuration = PostgresClient.Configuration(host: endpoint.host, port: endpoint.port, username: user, password: password,
                                                          database: database, tls: tls)
         configuration.options.maximumConnections = maximumConnections
         return configuration

@@ -4,8 +4,13 @@ import PostgresNIO
 /// a database holding another schema). Nothing in the database was changed.
 public struct PostgresLogError: Error, Sendable, CustomStringConvertible {
     public let description: String
+    /// The server is a standby: another of the URL's hosts may be the primary.
+    let isStandby: Bool
 
-    init(_ description: String) { self.description = description }
+    init(_ description: String, isStandby: Bool = false) {
+        self.description = description
+        self.isStandby = isStandby
+    }
 }
 
 /// What PostgresNIO's errors say, in one line. `PSQLError.description` is deliberately
@@ -35,6 +40,24 @@ enum DatabaseErrorText {
         case .queryCancelled: return "the query was cancelled"
         default: return "\(error.code)\(cause)"
         }
+    }
+
+    /// Whether the error means the server is gone or no longer takes writes (the
+    /// connection died, the server is shutting down, or it is a standby now), rather
+    /// than that it refused one statement.
+    static func lostServer(_ error: any Error) -> Bool {
+        if let transaction = error as? PostgresTransactionError {
+            return (transaction.closureError ?? transaction.commitError ?? transaction.beginError).map(lostServer) ?? true
+        }
+        guard let state = sqlState(error) else {
+            // No SQLSTATE: the server did not answer (the connection was closed or refused,
+            // or the pool gave up connecting: ConnectionPoolError). A refused statement
+            // always carries one.
+            return !(error is CancellationError)
+        }
+        // 08: connection exceptions; 57P01–57P03: shutting down, crashed, cannot connect now;
+        // 25006: a read-only transaction, the server is a standby.
+        return state.hasPrefix("08") || ["57P01", "57P02", "57P03", "25006"].contains(state)
     }
 
     /// The server's SQLSTATE, when the server answered with an error.

@@ -51,7 +51,8 @@ enum Schema {
 
     /// Checks that `connection` reaches a primary whose database holds this schema version,
     /// creating the schema in an empty database. Returns the head position.
-    static func prepare(_ connection: PostgresConnection, at location: PostgresLocation, logger: Logger) async throws -> Int64 {
+    static func prepare(_ connection: PostgresConnection, at location: PostgresLocation, endpoint: PostgresLocation.Endpoint,
+                        logger: Logger) async throws -> Int64 {
         let rows = try await connection.query(
             "SELECT pg_is_in_recovery(), current_setting('server_encoding'), to_regclass('tribelog_head') IS NOT NULL",
             logger: logger)
@@ -60,7 +61,7 @@ enum Schema {
             (standby, encoding, exists) = (inRecovery, serverEncoding, found)
         }
         if standby {
-            throw PostgresLogError("\(location.redacted) is a standby (pg_is_in_recovery): give the primary's address")
+            throw PostgresLogError("postgres://\(location.user)@\(endpoint)/\(location.database) is a standby (pg_is_in_recovery): give the primary's address", isStandby: true)
         }
         guard encoding == "UTF8" else {
             throw PostgresLogError("the database \(location.database) has encoding \(encoding); the log stores UTF-8 names: use a database created with ENCODING 'UTF8'")

@@ -1,5 +1,6 @@
 import EventLog
 import Testing
+import TribelogSupport
 
 /// DCB conditions: evaluated against the log at the moment of the append, including
 /// appends that race with it.
@@ -74,11 +75,5 @@ import Testing
                 #expect(log.head == seen + 1)
             }
         }
-    }
-}
-
-extension Result where Failure == any Error {
-    init(catching body: () async throws -> Success) async {
-        do { self = .success(try await body()) } catch { self = .failure(error) }
     }
 }

@@ -36,7 +36,8 @@ struct PostgresEngineTests {
 
         #expect(await refusal("mysql://a:b@127.0.0.1/x").contains("is not a PostgreSQL URL"))
         #expect(await refusal("postgres://tribelog@127.0.0.1:5432").contains("names no database"))
-        #expect(await refusal("postgres://a:b@127.0.0.1:1,127.0.0.1:2/x").contains("several hosts"))
+        let none = await refusal("postgres://a:b@127.0.0.1:1,127.0.0.1:2/x")
+        #expect(none.contains("no primary among") && none.contains("127.0.0.1:2"), "\(none)")
     }
 
     @Test func anotherSchemaVersionIsRefused() async throws {

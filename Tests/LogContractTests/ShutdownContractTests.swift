@@ -1,6 +1,7 @@
 import EventLog
 import Foundation
 import Testing
+import TribelogSupport
 
 /// Shutting down finishes the appends in flight: each caller hears committed or refused,
 /// and whatever was acknowledged is in the log when it is opened again.

@@ -25,6 +25,12 @@ struct BatchTransaction {
         case beforeCommit(any Error)
         /// COMMIT was sent but not answered: the transaction may or may not have committed.
         case atCommit(any Error)
+
+        var cause: any Error {
+            switch self {
+            case .beforeCommit(let cause), .atCommit(let cause): cause
+            }
+        }
     }
 
     /// At most this many events or bytes go into one INSERT statement.
