@@ -1,3 +1,4 @@
+import EventLogCore
 import PostgresNIO
 
 /// The PostgreSQL log cannot be used as given (a wrong URL, an unreachable server, a standby,
@@ -53,7 +54,7 @@ enum DatabaseErrorText {
             // No SQLSTATE: the server did not answer (the connection was closed or refused,
             // or the pool gave up connecting: ConnectionPoolError). A refused statement
             // always carries one.
-            return !(error is CancellationError)
+            return !(error is CancellationError || error is StoredEventUnreadable || error is RecordDecodingError)
         }
         // 08: connection exceptions; 57P01–57P03: shutting down, crashed, cannot connect now;
         // 25006: a read-only transaction, the server is a standby.

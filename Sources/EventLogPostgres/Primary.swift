@@ -127,6 +127,10 @@ final class Primary: Sendable {
             if closed.withLock({ $0 }) { throw CancellationError() }
             for candidate in location.endpoints {
                 switch await probe(candidate) {
+                case .primary where candidate == lost:
+                    // Still the primary: the error was not the server's loss (or it is back),
+                    // and its pool reconnects by itself. A new pool would only add connections.
+                    return
                 case .primary:
                     swap(to: candidate)
                     logger.notice("the log's writes go to the new primary", metadata: ["primary": "\(candidate)", "lost": "\(lost)"])
