@@ -37,7 +37,7 @@ import Testing
     /// Every kind of field: metadata with UUID and plain texts, payload values, raw payload
     /// bytes, no payload, names beyond ASCII, times before 1970 and with microseconds.
     static func writeHistory(to log: any EventLogStore) async throws {
-        var random = SeededRandom(state: 99)
+        var random = SplitMix64(seed: 99)
         for index in 0..<120 {
             let payload: [UInt8]
             switch index % 4 {

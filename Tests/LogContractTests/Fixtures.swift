@@ -63,18 +63,6 @@ func referenceMatches(_ query: Query, _ event: RecordedEvent) -> Bool {
     }
 }
 
-/// A small deterministic generator (SplitMix64): the same log every run.
-struct SeededRandom: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 /// Runs `body` on a fresh log of `engine` and removes the log afterwards, also when the
 /// body throws.
 func withLog(_ engine: Engine, _ body: (TestLog) async throws -> Void) async throws {

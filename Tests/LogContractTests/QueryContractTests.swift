@@ -29,7 +29,7 @@ import Testing
     @Test(arguments: Engine.all) func readsMatchTheReference(_ engine: Engine) async throws {
         try await withLog(engine) { t in
             let log = t.log
-            var random = SeededRandom(state: 42)
+            var random = SplitMix64(seed: 42)
             for batch in 0..<30 {
                 let events = (0..<Int.random(in: 1...8, using: &random)).map { _ in
                     Fixtures.event(Self.types.randomElement(using: &random)!,
@@ -63,7 +63,7 @@ import Testing
     @Test(arguments: Engine.all) func conditionsMatchTheReference(_ engine: Engine) async throws {
         try await withLog(engine) { t in
             let log = t.log
-            var random = SeededRandom(state: 7)
+            var random = SplitMix64(seed: 7)
             for batch in 0..<15 {
                 let events = (0..<Int.random(in: 1...6, using: &random)).map { _ in
                     Fixtures.event(Self.types.randomElement(using: &random)!,

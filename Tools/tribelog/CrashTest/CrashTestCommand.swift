@@ -41,7 +41,7 @@ struct CrashTestCommand: AsyncParsableCommand {
     func run() async throws {
         let started = ContinuousClock.now
         let seed = self.seed ?? UInt64.random(in: 1...UInt64(Int64.max))
-        var random = SeededGenerator(seed: seed)
+        var random = SplitMix64(seed: seed)
         let members = try await seedHistory()
         let secret = try JWTSecret.load(data: URL(fileURLWithPath: data))
         let authority = await TokenAuthority(secret: secret)
