@@ -181,11 +181,7 @@ final class LogWriter: @unchecked Sendable {
             if position == nil && recheckIndex { position = try idLookup(event.id) }
             if let position { found.append(position) }
         }
-        if found.isEmpty { return nil }
-        guard found.count == request.events.count else {
-            throw InvalidAppend("\(found.count) of the \(request.events.count) events are already stored and the others are not: a retried append must resend exactly the same events")
-        }
-        return AppendResult(positions: found, streamVersion: state.streams[request.stream] ?? 0, alreadyStored: true)
+        return try AppendResult.retried(found: found, of: request.events.count, streamVersion: state.streams[request.stream] ?? 0)
     }
 
     /// The first event after the condition's position that matches it, among the log and

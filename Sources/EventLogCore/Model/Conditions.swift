@@ -83,3 +83,16 @@ public struct AppendResult: Sendable, Hashable {
         self.alreadyStored = alreadyStored
     }
 }
+
+extension AppendResult {
+    /// The answer to an append of `count` events whose ids were found stored at `found`:
+    /// nil when none was (a new append), the original positions when all were (a retry),
+    /// and a refusal when only some were. The one rule both engines answer retries by.
+    package static func retried(found: [Position], of count: Int, streamVersion: UInt64) throws(InvalidAppend) -> AppendResult? {
+        if found.isEmpty { return nil }
+        guard found.count == count else {
+            throw InvalidAppend("\(found.count) of the \(count) events are already stored and the others are not: a retried append must resend exactly the same events")
+        }
+        return AppendResult(positions: found, streamVersion: streamVersion, alreadyStored: true)
+    }
+}

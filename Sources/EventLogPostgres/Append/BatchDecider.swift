@@ -76,11 +76,7 @@ struct BatchDecider {
     /// original positions; some but not all is a different request reusing ids.
     private func alreadyStored(_ request: PendingAppend) throws -> AppendResult? {
         let found = request.events.compactMap { knownIDs[$0.id] }
-        if found.isEmpty { return nil }
-        guard found.count == request.events.count else {
-            throw InvalidAppend("\(found.count) of the \(request.events.count) events are already stored and the others are not: a retried append must resend exactly the same events")
-        }
-        return AppendResult(positions: found, streamVersion: streams[request.stream] ?? 0, alreadyStored: true)
+        return try AppendResult.retried(found: found, of: request.events.count, streamVersion: streams[request.stream] ?? 0)
     }
 
     /// Assigns positions, versions and chain values; head, chain and the stream move at once.
